@@ -1,0 +1,89 @@
+// swift-tools-version: 6.1
+//
+// Diffuse: the 2D diffusion equation stepped many ways, with the tools that
+// show where the time goes.
+//
+// Products
+//   DiffusionKit  the model, the schedules and the file formats (no dependencies)
+//   diffuse       the command-line tool; the only place that joins the two
+import PackageDescription
+
+// Native code generation.
+//
+// The kernels are written with explicit SIMD vectors; SwiftPM's release
+// builds target baseline x86-64 (SSE2) unless told otherwise, which halves or
+// quarters their width. `-target-cpu native` is what makes the README's
+// `swift run -c release diffuse bench` fast without the user knowing a flag.
+//
+// It is an unsafe flag, and a versioned dependency that declares one is
+// refused by SwiftPM ("contains unsafe build flags"), and it would make a
+// dependent's binary unportable. So the flag is declared only when this
+// package is the root of the build: SwiftPM places every dependency in a
+// `checkouts` folder (`.build/checkouts/…`, Xcode's `SourcePackages/checkouts/…`),
+// and there nothing unsafe is declared at all. At the root it is further gated
+// by the `NativeCPU` trait (on by default): `swift build --disable-default-traits`
+// builds portable code.
+let isRootPackage = !Context.packageDirectory.contains("/checkouts/")
+let nativeCPU: [SwiftSetting] = isRootPackage
+    ? [
+        .unsafeFlags(["-target-cpu", "native"], .when(traits: ["NativeCPU"])),
+        .define("NATIVE_TARGET_CPU", .when(traits: ["NativeCPU"])),
+    ]
+    : []
+
+// Numerical kernels are slow unoptimised: at -Onone the reference solver needs
+// minutes for the seed's workload. In this package's own debug builds (what
+// `swift test` compiles) DiffusionKit is therefore still built with -O, so the
+// tests check full-size workloads against NumPy in seconds. Root only, for the
+// reason above; dependents build DiffusionKit as they build everything else.
+let optimizedEvenInDebug: [SwiftSetting] = isRootPackage
+    ? [.unsafeFlags(["-O"], .when(configuration: .debug))]
+    : []
+
+let package = Package(
+    name: "diffuse",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
+        .executable(name: "diffuse", targets: ["diffuse"]),
+    ],
+    traits: [
+        .trait(
+            name: "NativeCPU",
+            description: "Compile the kernels for the CPU of the build machine (-target-cpu native). "
+                + "Applies only when Diffuse is the root package; dependents always get portable code."
+        ),
+        .default(enabledTraits: ["NativeCPU"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: The solver
+        .target(
+            name: "DiffusionKit",
+            swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
+
+        // MARK: The tool
+        .executableTarget(
+            name: "diffuse",
+            dependencies: [
+                "DiffusionKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: nativeCPU
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "DiffusionKitTests",
+            dependencies: ["DiffusionKit"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "DiffuseCLITests",
+            dependencies: ["DiffusionKit"]
+        ),
+    ]
+)

@@ -1,0 +1,21 @@
+/// The schedules users can name, in ladder order.
+///
+/// Adding a rung means writing its file and adding it here; nothing else.
+public enum ScheduleRegistry {
+    /// Every schedule, the reference first, then the seed's ladder from the
+    /// slowest rung up, then the schedules beyond the seed.
+    public static let all: [any Schedule] = [
+        ReferenceSchedule(),
+    ]
+
+    /// The names, in ladder order.
+    public static var names: [String] { all.map(\.descriptor.name) }
+
+    /// The schedule called `name`.
+    public static func named(_ name: String) throws(DiffusionError) -> any Schedule {
+        guard let schedule = all.first(where: { $0.descriptor.name == name }) else {
+            throw .unknownSchedule(name, available: names)
+        }
+        return schedule
+    }
+}

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A field being stepped by a schedule: the state of a `diffuse run`.
+///
+/// `advance(steps:)` steps in chunks, checking after each chunk that the field
+/// is still finite. If it is not, the chunk is replayed one step at a time from
+/// a copy kept at its start, so the error names the exact step that first
+/// produced a NaN or infinity. Chunks grow until one takes about
+/// `targetChunkSeconds`, so the checks cost a negligible share of the run.
+public struct Simulation<Scalar: DiffusionScalar> {
+    public let problem: Problem
+    public let schedule: any Schedule
+    public var context: ExecutionContext
+    /// The field at step `step`.
+    public private(set) var grid: Grid<Scalar>
+    /// Steps taken so far.
+    public private(set) var step = 0
+    /// Seconds spent inside the schedule (not in checks or copies).
+    public private(set) var steppingSeconds = 0.0
+
+    /// The wall-clock duration a chunk of steps aims for.
+    public var targetChunkSeconds = 0.1
+    private var chunk = 1
+
+    /// A simulation of `problem` from its initial condition.
+    ///
+    /// Validates the problem (sizes, parameters, stability unless
+    /// `allowUnstable`), checks the memory it needs and that `schedule` supports it.
+    public init(problem: Problem, schedule: any Schedule, context: ExecutionContext = .init(), allowUnstable: Bool = false) throws(DiffusionError) {
+        try problem.validate(allowUnstable: allowUnstable)
+        // The field, the schedule's scratch grid, and the checkpoint copy.
+        try problem.checkMemory(grids: 3)
+        if let reason = schedule.limitation(for: problem) {
+            throw .unsupported(schedule: schedule.descriptor.name, reason: reason)
+        }
+        self.problem = problem
+        self.schedule = schedule
+        self.context = context
+        self.grid = try problem.makeInitialGrid(Scalar.self)
+    }
+
+    /// Advances by `steps` steps, calling `progress` with the step count after each chunk.
+    ///
+    /// - Throws: `DiffusionError.nonFinite(step:)` naming the first step whose
+    ///   field holds a NaN or infinity; the simulation then holds the field
+    ///   before that step.
+    public mutating func advance(steps: Int, progress: (Int) -> Void = { _ in }) throws(DiffusionError) {
+        var remaining = steps
+        while remaining > 0 {
+            let count = min(chunk, remaining)
+            let checkpoint = grid
+            let started = monotonicSeconds()
+            try schedule.run(&grid, steps: count, problem: problem, context: context)
+            let elapsed = monotonicSeconds() - started
+            steppingSeconds += elapsed
+            if !FieldComparison.isFinite(grid) {
+                try locateNonFinite(from: checkpoint, within: count)
+            }
+            step += count
+            remaining -= count
+            progress(step)
+            // Grow the chunk toward the target duration, at most doubling.
+            if elapsed < targetChunkSeconds / 2 { chunk = min(chunk * 2, Int.max / 4) }
+        }
+    }
+
+    private mutating func locateNonFinite(from checkpoint: Grid<Scalar>, within count: Int) throws(DiffusionError) {
+        grid = checkpoint
+        for offset in 1 ... count {
+            var next = grid
+            try schedule.run(&next, steps: 1, problem: problem, context: context)
+            if !FieldComparison.isFinite(next) { throw .nonFinite(step: step + offset) }
+            grid = next
+        }
+        // Stepping one at a time stayed finite: the schedule's multi-step pass
+        // overflowed where single steps did not; report the chunk's last step.
+        throw .nonFinite(step: step + count)
+    }
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
+}
