@@ -5,6 +5,8 @@
 //
 // Products
 //   DiffusionKit  the model, the schedules and the file formats (no dependencies)
+//   PerfKit       timeit, perf stat, a region profiler, memory and machine facts;
+//                 knows nothing about diffusion
 //   diffuse       the command-line tool; the only place that joins the two
 import PackageDescription
 
@@ -32,10 +34,12 @@ let nativeCPU: [SwiftSetting] = isRootPackage
     : []
 
 // Numerical kernels are slow unoptimised: at -Onone the reference solver needs
-// minutes for the seed's workload. In this package's own debug builds (what
-// `swift test` compiles) DiffusionKit is therefore still built with -O, so the
-// tests check full-size workloads against NumPy in seconds. Root only, for the
-// reason above; dependents build DiffusionKit as they build everything else.
+// minutes for the seed's workload, and a bandwidth or timeit measurement of
+// unoptimised code measures nothing useful. In this package's own debug builds
+// (what `swift test` compiles) DiffusionKit, PerfKit and Workbench are
+// therefore still built with -O, so the tests check full-size workloads
+// against NumPy in seconds. Root only, for the reason above; dependents build
+// them as they build everything else.
 let optimizedEvenInDebug: [SwiftSetting] = isRootPackage
     ? [.unsafeFlags(["-O"], .when(configuration: .debug))]
     : []
@@ -45,6 +49,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
+        .library(name: "PerfKit", targets: ["PerfKit"]),
+        // Link into an executable to let PerfKit count heap allocations (it
+        // replaces malloc and friends; see Sources/CAllocationCounter).
+        .library(name: "CAllocationCounter", targets: ["CAllocationCounter"]),
         .executable(name: "diffuse", targets: ["diffuse"]),
     ],
     traits: [
@@ -57,6 +65,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
         // MARK: The solver
@@ -65,11 +74,40 @@ let package = Package(
             swiftSettings: nativeCPU + optimizedEvenInDebug
         ),
 
+        // MARK: Measurement (imports nothing from DiffusionKit)
+        .target(
+            name: "CPerfEvent",
+            path: "Sources/CPerfEvent"
+        ),
+        .target(
+            name: "CAllocationCounter",
+            path: "Sources/CAllocationCounter"
+        ),
+        .target(
+            name: "PerfKit",
+            dependencies: [
+                "CPerfEvent",
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
+
         // MARK: The tool
+        // Joins the solver and the measurement: the bench's timing protocol and
+        // correctness gate, peers, reports. Internal to the package.
+        .target(
+            name: "Workbench",
+            dependencies: ["DiffusionKit", "PerfKit"],
+            resources: [.copy("Resources/Peers")],
+            swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
         .executableTarget(
             name: "diffuse",
             dependencies: [
                 "DiffusionKit",
+                "PerfKit",
+                "Workbench",
+                "CAllocationCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: nativeCPU
@@ -80,6 +118,14 @@ let package = Package(
             name: "DiffusionKitTests",
             dependencies: ["DiffusionKit"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PerfKitTests",
+            dependencies: ["PerfKit", "CAllocationCounter"]
+        ),
+        .testTarget(
+            name: "WorkbenchTests",
+            dependencies: ["Workbench", "DiffusionKit", "PerfKit", "CAllocationCounter"]
         ),
         .testTarget(
             name: "DiffuseCLITests",

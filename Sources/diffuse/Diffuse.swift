@@ -25,7 +25,8 @@ struct Diffuse: ParsableCommand {
               diffuse run --size 333x517 --boundary fixed=1 --output field.npy --png field.png
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self],
+        subcommands: [RunCommand.self, BenchCommand.self, VariantsCommand.self, RooflineCommand.self,
+                      StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self],
         defaultSubcommand: nil
     )
 

@@ -38,30 +38,31 @@ public struct ReferenceSchedule: Schedule {
 
     /// One explicit-Euler step from `u` into `next`.
     public static func step<Scalar: DiffusionScalar>(_ u: Grid<Scalar>, into next: inout Grid<Scalar>, problem: Problem) {
+        precondition(next.rows == u.rows && next.cols == u.cols, "the grids' shapes differ")
         let r = Scalar(problem.coefficient)
-        for i in 0 ..< u.rows {
-            for j in 0 ..< u.cols {
-                let laplacian = neighbour(u, i + 1, j, problem.boundary)
-                    + neighbour(u, i - 1, j, problem.boundary)
-                    + neighbour(u, i, j + 1, problem.boundary)
-                    + neighbour(u, i, j - 1, problem.boundary)
-                    - 4 * u[i, j]
-                next[i, j] = u[i, j] + r * laplacian
+        let rows = u.rows, cols = u.cols
+        u.withUnsafeBufferPointer { cells in
+            /// The value of cell (i, j), which may lie one cell outside the grid.
+            func value(_ i: Int, _ j: Int) -> Scalar {
+                let inside = 0 ..< rows ~= i && 0 ..< cols ~= j
+                if inside { return cells[i * cols + j] }
+                switch problem.boundary {
+                case .periodic:
+                    return value((i + rows) % rows, (j + cols) % cols)
+                case .reflecting:
+                    return value(min(max(i, 0), rows - 1), min(max(j, 0), cols - 1))
+                case .fixed(let v):
+                    return Scalar(v)
+                }
             }
-        }
-    }
-
-    /// The value of cell (i, j), which may lie one cell outside the grid.
-    static func neighbour<Scalar: DiffusionScalar>(_ u: Grid<Scalar>, _ i: Int, _ j: Int, _ boundary: Boundary) -> Scalar {
-        let inside = 0 ..< u.rows ~= i && 0 ..< u.cols ~= j
-        if inside { return u[i, j] }
-        switch boundary {
-        case .periodic:
-            return u[(i + u.rows) % u.rows, (j + u.cols) % u.cols]
-        case .reflecting:
-            return u[min(max(i, 0), u.rows - 1), min(max(j, 0), u.cols - 1)]
-        case .fixed(let value):
-            return Scalar(value)
+            next.withUnsafeMutableBufferPointer { out in
+                for i in 0 ..< rows {
+                    for j in 0 ..< cols {
+                        let laplacian = value(i + 1, j) + value(i - 1, j) + value(i, j + 1) + value(i, j - 1) - 4 * value(i, j)
+                        out[i * cols + j] = value(i, j) + r * laplacian
+                    }
+                }
+            }
         }
     }
 }

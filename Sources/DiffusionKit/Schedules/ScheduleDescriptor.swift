@@ -13,6 +13,10 @@ public struct ScheduleDescriptor: Sendable, Hashable, Codable {
     /// What the schedule supports, in words (boundaries, shapes, precisions).
     public let supports: String
 
+    enum CodingKeys: String, CodingKey {
+        case name, seedCounterpart = "seed_counterpart", lesson, isParallel = "parallel", supports
+    }
+
     public init(name: String, seedCounterpart: String, lesson: String, isParallel: Bool = false,
                 supports: String = "all boundaries, any shape from 3×3, double and float") {
         self.name = name

@@ -6,6 +6,20 @@ public enum ScheduleRegistry {
     /// slowest rung up, then the schedules beyond the seed.
     public static let all: [any Schedule] = [
         ReferenceSchedule(),
+        // The seed's ladder, slowest first, in the order of its Wrap Up.
+        NestedSchedule(),
+        NestedScratchSchedule(),
+        WholeArraySchedule(),
+        FilterSchedule(),
+        InPlaceSchedule(),
+        RollAddSchedule(),
+        RollAddBlockedSchedule(),
+        // Beyond the seed: one fused pass (Schedules/Ladder/), then the fast
+        // schedules (Schedules/Fast/).
+        FusedSchedule(),
+        SIMDSchedule(),
+        ParallelSchedule(),
+        TemporalSchedule(),
     ]
 
     /// The names, in ladder order.

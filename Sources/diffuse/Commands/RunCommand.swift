@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiffusionKit
+import Workbench
 
 /// `diffuse run`: step one problem with one schedule, summarise, write files.
 struct RunCommand: ParsableCommand {

@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import Workbench
+
 /// A progress bar on standard error, drawn only when standard error is a
 /// terminal and only once the work has lasted `delay` seconds: short runs,
 /// pipes and CI logs stay clean.

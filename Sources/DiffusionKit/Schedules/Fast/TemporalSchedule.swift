@@ -1,0 +1,372 @@
+/// `temporal`: temporal blocking — several steps per sweep over memory, on
+/// all cores.
+///
+/// Scheme: each thread owns a band of output rows and streams down it once
+/// per sweep of D steps, as a wavefront through a ring of row buffers per
+/// intermediate time level:
+///
+///     level 0 (the input grid)  rows ────────────────▶
+///     level 1 (ring of 9 rows)    rows ──────────────▶   one strip behind
+///     …
+///     level D (the output grid)        rows ─────────▶
+///
+/// In round m, level t computes its strip m − t + 1 (four rows, with the
+/// `simd` kernel, `StencilKernel`) from level t − 1, which computed the strip
+/// below it earlier in the same round. A strip needs the six rows around it,
+/// and its source level is at most two strips ahead, so a ring of
+/// 2·4 + 1 = 9 rows per level suffices (8 fails: the tests catch it). Bands
+/// are independent: a band's level-t rows extend D − t rows beyond it on each
+/// side (the halo), which its thread recomputes instead of exchanging — the
+/// input grid is read-only and the output rows of the bands are disjoint, so
+/// there are no races and only one barrier per sweep. Under `periodic` the
+/// halo rows and the levels beyond the grid's edge are *virtual* rows (any
+/// integer index; level 0 reads row index mod rows), so the wrap needs no
+/// special case and even a 3-row grid can be swept D deep; under `reflecting`
+/// and `fixed` the levels stop at the grid's edge and the boundary rule
+/// applies at every level.
+///
+/// Wide rows are cut into column tiles, swept one after another, so that the
+/// rings of one thread ((D − 1) × 9 tile rows) fit its L2 cache; a tile's
+/// levels carry column halos the same way (virtual columns under periodic,
+/// where level 0 is gathered, wrapping, into one more ring).
+///
+/// Depth (`TemporalPlan`): 8 steps per sweep when both grids fit the L3 cache
+/// (the 640² seed: the grid's round trip through L3 is cheap, depths 4–12 are
+/// within 2 %), 16 when they do not (4096²: 16 beats 8 by 20 %); at most a
+/// quarter of a band's rows, and `steps` spread evenly over the sweeps
+/// (50 steps: 13 + 13 + 12 + 12, not 16 + 16 + 16 + 2).
+///
+/// Memory traffic per update: 8 + 8 bytes (Double; 4 + 4 Float) of grid per
+/// D updates — the input read once, the output written once per sweep — plus
+/// the rings' traffic, which stays in the core's caches.
+///
+/// Why it is fast: the grid crosses the memory bus (or the L3) once per D
+/// steps instead of every step, so a grid larger than cache stops being
+/// bandwidth-bound and runs at the kernel's in-cache speed; halos cost
+/// (D − 1)/band of the rows and 2D/tile of the columns (2–4 %).
+///
+/// Edge cases: steps not divisible by D give sweeps of two depths; tiny grids
+/// fall back to one step per sweep (3 × 3 runs with D = 1, unless a depth is
+/// given); threads are capped as in `parallel`, and also so that each band
+/// has at least 16 rows. Bit-identical to `ReferenceSchedule`: every cell of
+/// every level is computed by the same kernel from the same values.
+public struct TemporalSchedule: Schedule {
+    /// Steps per sweep, or nil to derive them from the grid (`TemporalPlan`).
+    public let depth: Int?
+    /// Columns per tile, or nil to derive them from the cache size.
+    let tileWidth: Int?
+
+    /// - Parameter depth: steps per sweep (≥ 1), or nil (the default) to
+    ///   choose them from the grid's size.
+    public init(depth: Int? = nil) {
+        self.init(depth: depth, tileWidth: nil)
+    }
+
+    /// With a fixed tile width too: for tests, which need tiles on small grids.
+    public init(depth: Int?, tileWidth: Int?) {
+        precondition(depth.map { $0 >= 1 } ?? true, "depth must be at least 1")
+        precondition(tileWidth.map { $0 >= 1 } ?? true, "tiles must be at least one column wide")
+        self.depth = depth
+        self.tileWidth = tileWidth
+    }
+
+    public var descriptor: ScheduleDescriptor {
+        ScheduleDescriptor(
+            name: "temporal",
+            seedCounterpart: "(beyond the seed)",
+            lesson: "temporal blocking: many steps per pass through a cache-resident wavefront of rows, "
+                + "so the grid crosses the memory bus once per sweep, not once per step",
+            isParallel: true
+        )
+    }
+
+    public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) {
+        Self.advance(&grid, steps: steps, problem: problem, context: context, depth: depth, tileWidth: tileWidth)
+    }
+
+    public func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) {
+        Self.advance(&grid, steps: steps, problem: problem, context: context, depth: depth, tileWidth: tileWidth)
+    }
+
+    /// Rows in each ring: a strip of 4 rows needs the row above and below it,
+    /// and the level it reads is at most one strip further on (see above).
+    static let ringSlots = 2 * 4 + 1
+
+    static func advance<Scalar: StencilScalar>(
+        _ grid: inout Grid<Scalar>, steps: Int, problem: Problem, context: ExecutionContext,
+        depth: Int?, tileWidth: Int?
+    ) {
+        guard steps > 0 else { return }
+        let rows = grid.rows, cols = grid.cols
+        let plan = TemporalPlan(
+            rows: rows, cols: cols, scalarBytes: MemoryLayout<Scalar>.stride, steps: steps,
+            threads: context.resolvedThreads, depth: depth, tileWidth: tileWidth)
+        let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
+        let edges = GridEdges<Scalar>(
+            boundary: problem.boundary, coefficient: Scalar(problem.coefficient),
+            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer))
+        let team = plan.bands.count > 1 ? ThreadTeam.shared(size: plan.bands.count) : nil
+        // Ring rows start on cache lines. Levels 1 … depth − 1 have a ring
+        // each; a tiled periodic sweep also gathers its level-0 rows (which
+        // wrap around the grid's edge) into one more.
+        let lineScalars = 64 / MemoryLayout<Scalar>.stride
+        let ringStride = (plan.ringRowWidth + lineScalars - 1) / lineScalars * lineScalars
+        let ringLevels = plan.depth - 1 + (plan.isTiled && problem.boundary == .periodic ? 1 : 0)
+        let ringCount = max(1, ringLevels * ringSlots * ringStride)
+        var next = ScratchPool.take(rows: rows, cols: cols, as: Scalar.self)
+        context.phase("sweep") {
+            grid.withUnsafeMutableBufferPointer { first in
+                next.withUnsafeMutableBufferPointer { second in
+                    let a = first.baseAddress!, b = second.baseAddress!
+                    let body = { (member: Int) in
+                        // Each thread's rings, allocated by that thread so
+                        // that they are first touched (and placed) near it.
+                        let raw = UnsafeMutableRawPointer.allocate(
+                            byteCount: ringCount * MemoryLayout<Scalar>.stride, alignment: 64)
+                        defer { raw.deallocate() }
+                        let ring = raw.bindMemory(to: Scalar.self, capacity: ringCount)
+                        var source = a, target = b
+                        for sweep in 0 ..< plan.sweeps(steps: steps) {
+                            let depth = plan.depth(ofSweep: sweep, steps: steps)
+                            for tile in plan.tiles {
+                                Sweep(source: source, target: target, rows: rows, cols: cols,
+                                      band: plan.bands[member], tile: tile, wholeRows: !plan.isTiled,
+                                      depth: depth, ring: ring, ringStride: ringStride, edges: edges).run()
+                            }
+                            // The next sweep reads rows that other threads wrote.
+                            team?.barrier()
+                            swap(&source, &target)
+                        }
+                    }
+                    if let team { team.run(body) } else { body(0) }
+                }
+            }
+        }
+        if plan.sweeps(steps: steps) % 2 == 1 { swap(&grid, &next) }
+        ScratchPool.giveBack(next)
+        withExtendedLifetime(ghost) {}
+    }
+
+    /// `depth` steps of the cells `band` × `tile`, from `source` into `target`.
+    ///
+    /// Coordinates are the grid's, extended to any integer under `periodic`
+    /// (virtual rows and columns, equal to their index modulo the grid's size).
+    /// Level t covers the rows `levelRows(t)` and the columns `levelColumns(t)`:
+    /// the band and the tile with a halo of depth − t on each side. Ring rows
+    /// hold the columns from `origin` on.
+    private struct Sweep<Scalar: StencilScalar> {
+        let source: UnsafeMutablePointer<Scalar>
+        let target: UnsafeMutablePointer<Scalar>
+        let rows: Int
+        let cols: Int
+        let band: Range<Int>
+        let tile: Range<Int>
+        /// One tile spanning whole rows: no column halo, and the column edges
+        /// are the grid's (wrapping, under periodic).
+        let wholeRows: Bool
+        let depth: Int
+        let ring: UnsafeMutablePointer<Scalar>
+        let ringStride: Int
+        let edges: GridEdges<Scalar>
+
+        var periodic: Bool { edges.boundary == .periodic }
+        /// The first column a ring row holds.
+        var origin: Int { wholeRows ? 0 : tile.lowerBound - depth }
+
+        @inline(__always) func levelRows(_ t: Int) -> Range<Int> {
+            let halo = depth - t
+            if periodic { return band.lowerBound - halo ..< band.upperBound + halo }
+            return max(0, band.lowerBound - halo) ..< min(rows, band.upperBound + halo)
+        }
+
+        @inline(__always) func levelColumns(_ t: Int) -> Range<Int> {
+            if wholeRows { return 0 ..< cols }
+            let halo = depth - t
+            if periodic { return tile.lowerBound - halo ..< tile.upperBound + halo }
+            return max(0, tile.lowerBound - halo) ..< min(cols, tile.upperBound + halo)
+        }
+
+        /// Level-0 columns outside the grid: read from a gathered copy.
+        var gathers: Bool {
+            let columns = levelColumns(0)
+            return periodic && (columns.lowerBound < 0 || columns.upperBound > cols)
+        }
+
+        @inline(__always) func modulo(_ v: Int, _ n: Int) -> Int {
+            let m = v % n
+            return m < 0 ? m + n : m
+        }
+
+        /// The ring row for row v of level t (1 … depth − 1; level 0 is the
+        /// gathered copy), at column `origin`.
+        @inline(__always) func ringRow(_ t: Int, _ v: Int) -> UnsafeMutablePointer<Scalar> {
+            // The gather ring sits after the depth − 1 level rings.
+            let level = t == 0 ? depth - 1 : t - 1
+            return ring + (level &* TemporalSchedule.ringSlots &+ modulo(v, TemporalSchedule.ringSlots)) &* ringStride
+        }
+
+        /// Row v of level t (0 ≤ t < depth) at column `column`, for reading.
+        /// Rows outside the grid (not periodic) are the boundary rule's row.
+        @inline(__always) func input(_ t: Int, _ row: Int, _ column: Int) -> UnsafePointer<Scalar> {
+            var v = row
+            if !periodic && (v < 0 || v >= rows) {
+                if case .fixed = edges.boundary { return edges.ghostRow! + column }
+                v = v < 0 ? 0 : rows - 1  // reflecting: the edge row itself
+            }
+            if t == 0 && !gathers {
+                return UnsafePointer(source + ((periodic ? modulo(v, rows) : v) &* cols &+ column))
+            }
+            return UnsafePointer(ringRow(t, v) + (column &- origin))
+        }
+
+        /// Row v of level t (1 ≤ t ≤ depth) at column `column`, for writing.
+        @inline(__always) func output(_ t: Int, _ v: Int, _ column: Int) -> UnsafeMutablePointer<Scalar> {
+            if t == depth { return target + (v &* cols &+ column) }
+            return ringRow(t, v) + (column &- origin)
+        }
+
+        /// Copies level-0 row v, columns `levelColumns(0)`, wrapping around
+        /// the grid, into the gather ring.
+        func gather(_ v: Int) {
+            let columns = levelColumns(0)
+            let from = source + modulo(v, rows) &* cols
+            let to = ringRow(0, v) + (columns.lowerBound - origin)
+            var column = columns.lowerBound
+            while column < columns.upperBound {
+                let start = modulo(column, cols)
+                let run = min(cols - start, columns.upperBound - column)
+                (to + (column - columns.lowerBound)).update(from: from + start, count: run)
+                column += run
+            }
+        }
+
+        func run() {
+            let columnEdge = edges.columnEdge
+            let gathering = gathers
+            var gathered = levelRows(0).lowerBound
+            var rounds = 0
+            for t in 1 ... depth {
+                let strips = (levelRows(t).count + 3) / 4
+                rounds = max(rounds, strips + t - 1)
+            }
+            for round in 0 ..< rounds {
+                // Lower levels first: level t reads the strip that level t − 1
+                // computed just before it in this round.
+                for t in 1 ... depth {
+                    let strip = round - (t - 1)
+                    if strip < 0 { break }
+                    let levelRange = levelRows(t)
+                    let start = levelRange.lowerBound + 4 * strip
+                    if start >= levelRange.upperBound { continue }
+                    let k = min(4, levelRange.upperBound - start)
+                    if t == 1 && gathering {
+                        // Just in time: the ring keeps the last 9 rows, and
+                        // this strip reads rows start − 1 … start + k.
+                        let last = min(start + k, levelRows(0).upperBound - 1)
+                        while gathered <= last {
+                            gather(gathered)
+                            gathered += 1
+                        }
+                    }
+                    let columns = levelColumns(t)
+                    let c = columns.lowerBound
+                    // The grid's edge applies where a level reaches it without
+                    // a halo beyond: always for whole rows, else only when not periodic.
+                    let west: ColumnEdge = wholeRows || (!periodic && c == 0) ? columnEdge : .inMemory
+                    let east: ColumnEdge = wholeRows || (!periodic && columns.upperBound == cols) ? columnEdge : .inMemory
+                    let c0 = input(t - 1, start, c)
+                    let c1 = k > 1 ? input(t - 1, start + 1, c) : c0
+                    let c2 = k > 2 ? input(t - 1, start + 2, c) : c0
+                    let c3 = k > 3 ? input(t - 1, start + 3, c) : c0
+                    let o0 = output(t, start, c)
+                    let o1 = k > 1 ? output(t, start + 1, c) : o0
+                    let o2 = k > 2 ? output(t, start + 2, c) : o0
+                    let o3 = k > 3 ? output(t, start + 3, c) : o0
+                    Scalar.updateStrip(StencilStrip(
+                        rows: k, north: input(t - 1, start - 1, c), centre: (c0, c1, c2, c3),
+                        south: input(t - 1, start + k, c), output: (o0, o1, o2, o3),
+                        count: columns.count, west: west, east: east,
+                        coefficient: edges.coefficient, fixedValue: edges.fixedValue))
+                }
+            }
+        }
+    }
+}
+
+/// How `temporal` divides a grid: threads and their row bands, column tiles,
+/// steps per sweep.
+struct TemporalPlan {
+    /// Steps per sweep (the last sweep may be shallower).
+    var depth: Int
+    /// One band of output rows per thread.
+    var bands: [Range<Int>]
+    /// Column tiles, swept one after the other; one tile of whole rows when
+    /// the rings of whole rows fit the cache budget.
+    var tiles: [Range<Int>]
+    /// Cells in a ring row: `cols`, or the widest tile and its halos.
+    var ringRowWidth: Int
+
+    var isTiled: Bool { tiles.count > 1 }
+
+    /// What the rings of one thread may take: the core's L2. (Half of it, as
+    /// first planned, made tiles too narrow: on 4096² Double, tiles of 1024
+    /// columns at depth 16 — rings of 1.1 MB — beat 453-column tiles by 12 %.)
+    static var ringBudgetBytes: Int { FastSupport.level2CacheBytes }
+    /// Steps per sweep for grids whose two copies fit the L3 cache: their
+    /// round trip is cheap, and deeper sweeps only add halo work (640²: depths
+    /// 4–12 within 2 %, 16 up to 6 % slower).
+    static let cachedDepth = 8
+    /// Steps per sweep for larger grids, whose round trip goes to DRAM (4096²
+    /// Double: 0.112 s at 16 against 0.142 s at 12 and 0.144 s at 8).
+    static let streamingDepth = 16
+    /// A band has at least this many rows, so that halos stay a small part.
+    static let minimumBandRows = 16
+    /// Tiles are at least this wide, so that column halos stay a small part.
+    static let minimumTileWidth = 256
+
+    init(rows: Int, cols: Int, scalarBytes: Int, steps: Int, threads: Int,
+         depth requested: Int? = nil, tileWidth requestedWidth: Int? = nil) {
+        var members = FastSupport.members(requested: threads, rows: rows, cols: cols)
+        members = max(1, min(members, rows / Self.minimumBandRows))
+        bands = FastSupport.bands(rows: rows, members: members)
+        let shortestBand = bands.map(\.count).min()!
+        let gridBytes = rows * cols * scalarBytes
+        let preferred = 2 * gridBytes <= FastSupport.level3CacheBytes ? Self.cachedDepth : Self.streamingDepth
+        let automatic = max(1, min(preferred, shortestBand / 4))
+        depth = max(1, min(requested ?? automatic, steps))
+
+        // Tiles whose rings, halos included, fit the budget.
+        let slotBytes = TemporalSchedule.ringSlots * scalarBytes * max(1, depth - 1)
+        var width = requestedWidth ?? cols
+        if requestedWidth == nil && depth > 1 && slotBytes * cols > Self.ringBudgetBytes {
+            width = max(Self.minimumTileWidth, Self.ringBudgetBytes / slotBytes - 2 * depth)
+        }
+        guard width < cols else {
+            tiles = [0 ..< cols]
+            ringRowWidth = cols
+            return
+        }
+        // Inner tile edges on multiples of 16 cells (one vector of Float, two
+        // of Double) where the tiles are wide enough.
+        let count = (cols + width - 1) / width
+        var bounds = [0]
+        for index in 1 ..< count {
+            let even = cols * index / count
+            let aligned = even / 16 * 16
+            bounds.append(aligned > bounds.last! ? aligned : even)
+        }
+        bounds.append(cols)
+        tiles = (0 ..< count).map { bounds[$0] ..< bounds[$0 + 1] }
+        ringRowWidth = tiles.map(\.count).max()! + 2 * depth
+    }
+
+    func sweeps(steps: Int) -> Int { (steps + depth - 1) / depth }
+
+    /// The depth of sweep `index`: the steps spread evenly over the sweeps
+    /// (50 steps at depth 16: 13, 13, 12, 12, not 16, 16, 16, 2 — the same
+    /// four round trips to memory, but none with too little work to hide it).
+    func depth(ofSweep index: Int, steps: Int) -> Int {
+        let count = sweeps(steps: steps)
+        return steps / count + (index < steps % count ? 1 : 0)
+    }
+}

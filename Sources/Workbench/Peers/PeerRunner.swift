@@ -1,0 +1,448 @@
+// PeerRunner.swift: finds Python and a C compiler, builds the C peer once,
+// runs peers as child processes and turns what they print into outcomes.
+
+import Foundation
+
+/// Runs ``Peer``s on a ``PeerWorkload``.
+///
+/// One runner per bench: it compiles `c/diffusion.c` at most twice (plain and
+/// OpenMP) into a temporary folder that it removes when it is released, and it
+/// asks Python once per module whether the module imports. A peer that cannot
+/// run here is `.skipped` with the reason; one that runs and goes wrong is
+/// `.failed`; nothing a peer does makes the runner throw or crash.
+///
+/// Safe to share between threads; runs may overlap, though for timings they
+/// should not.
+public final class PeerRunner: @unchecked Sendable {
+    public struct Configuration: Sendable {
+        /// The Python to run the Python peers with: a path, or a name looked up
+        /// on PATH. nil: `$DIFFUSE_PYTHON`, else `python3`.
+        public var python: String?
+        /// The C compiler, possibly with arguments ("gcc-14", "clang -m64").
+        /// nil: `$CC`, else `cc`.
+        public var cCompiler: String?
+        /// The folder holding `python/` and `c/`. nil: the bundled resources.
+        public var peersDirectory: URL?
+        /// Seconds one peer may take, warm-up and all runs. nil: a generous
+        /// limit from the workload's size and budget (see ``PeerRunner/timeLimit(for:)``).
+        public var timeout: Double?
+        /// The environment the peers (and the compiler) run in.
+        public var environment: [String: String]
+
+        public init(
+            python: String? = nil,
+            cCompiler: String? = nil,
+            peersDirectory: URL? = nil,
+            timeout: Double? = nil,
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) {
+            self.python = python
+            self.cCompiler = cCompiler
+            self.peersDirectory = peersDirectory
+            self.timeout = timeout
+            self.environment = environment
+        }
+    }
+
+    public let configuration: Configuration
+
+    /// Exit status with which a peer says that it cannot run here.
+    static let skippedStatus: Int32 = 3
+    /// The flags of the C peer, and the extra one of its OpenMP build.
+    static let cFlags = ["-O3", "-march=native"]
+
+    private let lock = NSLock()
+    private var scratchDirectory: URL?
+    private var pythonResult: Result<URL, Unavailable>?
+    private var modules: [String: Result<String, Unavailable>] = [:]
+    private var cBuilds: [Bool: Result<URL, Unavailable>] = [:]
+
+    /// A reason why something cannot run here.
+    private struct Unavailable: Error {
+        var reason: String
+    }
+
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+    }
+
+    deinit {
+        if let scratchDirectory {
+            try? FileManager.default.removeItem(at: scratchDirectory)
+        }
+    }
+
+    // MARK: Running
+
+    /// Runs `peer` on `workload` under the common timing protocol.
+    ///
+    /// The peer writes its final field to `workload.outputDirectory/<name>.npy`
+    /// (a stale file there is removed first); ``PeerMeasurement/output`` is
+    /// that file, checked to hold the workload's precision and shape.
+    public func run(_ peer: Peer, workload: PeerWorkload) -> PeerOutcome {
+        if let problem = workload.problem {
+            return .failed(reason: "invalid workload: \(problem)", stderr: nil)
+        }
+        let command: (executable: URL, arguments: [String])
+        switch prepare(peer) {
+        case .failure(let unavailable): return .skipped(reason: unavailable.reason)
+        case .success(let prepared): command = prepared
+        }
+        let scratch: URL
+        do {
+            scratch = try scratchFolder()
+        } catch {
+            return .failed(reason: "cannot create a temporary folder: \(error.localizedDescription)", stderr: nil)
+        }
+
+        if let mismatch = Self.npyMismatch(workload.initialField, workload) {
+            return .failed(reason: "initial field: \(mismatch)", stderr: nil)
+        }
+        let output = workload.outputDirectory.appendingPathComponent("\(peer.name).npy")
+        do {
+            try FileManager.default.createDirectory(at: workload.outputDirectory, withIntermediateDirectories: true)
+            if FileManager.default.fileExists(atPath: output.path) {
+                try FileManager.default.removeItem(at: output)
+            }
+        } catch {
+            return .failed(reason: "cannot prepare \(output.path): \(error.localizedDescription)", stderr: nil)
+        }
+
+        var arguments = command.arguments + [
+            "--input", workload.initialField.path,
+            "--output", output.path,
+            "--iterations", String(workload.iterations),
+            "--diffusivity", String(workload.diffusivity),
+            "--dt", String(workload.dt),
+            "--dx", String(workload.dx),
+            "--boundary", workload.boundary,
+            "--budget", String(workload.budget),
+            "--min-runs", String(workload.minRuns),
+        ]
+        if let threads = workload.threads {
+            arguments += ["--threads", String(threads)]
+        }
+
+        let limit = configuration.timeout ?? Self.timeLimit(for: workload)
+        let result: SubprocessResult
+        do {
+            result = try Subprocess.run(
+                command.executable, arguments, environment: childEnvironment,
+                timeout: limit, scratch: scratch)
+        } catch {
+            return .failed(reason: "cannot start \(command.executable.path): \(error.localizedDescription)", stderr: nil)
+        }
+        return outcome(of: result, peer: peer, workload: workload, output: output)
+    }
+
+    /// Why `peer` would be skipped here, or nil if it can run. Finds Python and
+    /// probes its modules, or compiles the C peer, once per runner.
+    public func skipReason(for peer: Peer) -> String? {
+        if case .failure(let unavailable) = prepare(peer) { return unavailable.reason }
+        return nil
+    }
+
+    /// The default time limit for one peer on `workload`: the warm-up, the
+    /// minimum runs and one more, each at a pessimistic 20 million cell updates
+    /// per second (naive NumPy on a slow machine), plus the budget and a minute.
+    public static func timeLimit(for workload: PeerWorkload) -> Double {
+        let updates = Double(workload.rows) * Double(workload.cols) * Double(max(workload.iterations, 1))
+        let perRun = updates / 20e6
+        return max(120, 60 + workload.budget + perRun * Double(workload.minRuns + 2))
+    }
+
+    // MARK: Outcomes
+
+    private func outcome(
+        of result: SubprocessResult, peer: Peer, workload: PeerWorkload, output: URL
+    ) -> PeerOutcome {
+        let stderr = result.stderrLastLine
+        switch result.termination {
+        case .timedOut(let seconds):
+            return .failed(reason: "timed out after \(Int(seconds.rounded())) s", stderr: stderr)
+        case .signalled(let signal):
+            return .failed(reason: "killed by signal \(signal)", stderr: stderr)
+        case .exited(Self.skippedStatus) where peer.language == .python:
+            var reason = stderr ?? "the peer cannot run here"
+            if reason.hasPrefix("skipped: ") { reason.removeFirst("skipped: ".count) }
+            return .skipped(reason: reason)
+        case .exited(let status) where status != 0:
+            return .failed(reason: "exited with status \(status)", stderr: stderr)
+        case .exited:
+            break
+        }
+
+        guard let line = result.stdout.split(whereSeparator: \.isNewline).last(where: { $0.hasPrefix("{") }),
+              let report = try? JSONDecoder().decode(Report.self, from: Data(line.utf8))
+        else {
+            return .failed(reason: "printed no JSON report", stderr: stderr)
+        }
+        guard report.runs >= 1, report.times.count == report.runs,
+              report.times.allSatisfy({ $0.isFinite && $0 >= 0 }), report.threads >= 1
+        else {
+            return .failed(reason: "reported inconsistent times (runs \(report.runs), \(report.times.count) times)", stderr: stderr)
+        }
+        if let mismatch = Self.npyMismatch(output, workload) {
+            return .failed(reason: "final field: \(mismatch)", stderr: stderr)
+        }
+        return .ran(PeerMeasurement(
+            peer: report.peer, times: report.times, best: report.best, median: report.median,
+            runs: report.runs, threads: report.threads, version: report.version, output: output))
+    }
+
+    /// The JSON object every peer prints.
+    private struct Report: Decodable {
+        var peer: String
+        var times: [Double]
+        var best: Double
+        var median: Double
+        var runs: Int
+        var threads: Int
+        var version: String
+
+        enum CodingKeys: String, CodingKey {
+            case peer, runs, threads, version
+            case times = "times_s"
+            case best = "best_s"
+            case median = "median_s"
+        }
+    }
+
+    // MARK: Preparing (under the lock: at most one compile or probe at a time)
+
+    private func prepare(_ peer: Peer) -> Result<(executable: URL, arguments: [String]), Unavailable> {
+        lock.lock()
+        defer { lock.unlock() }
+        do throws(Unavailable) {
+            switch peer.implementation {
+            case .python(let requires):
+                let python = try locatePython()
+                for module in requires {
+                    try checkModule(module, python: python)
+                }
+                let driver = try peersFolder().appendingPathComponent("python/peer.py")
+                return .success((python, [driver.path, "--peer", peer.name]))
+            case .c(let openMP):
+                return .success((try buildC(openMP: openMP), []))
+            }
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func peersFolder() throws(Unavailable) -> URL {
+        if let folder = configuration.peersDirectory { return folder }
+        if let folder = Self.bundledPeers { return folder }
+        throw Unavailable(reason: "the peers' sources are not in the Workbench resource bundle")
+    }
+
+    /// The `Peers` folder of the resource bundle.
+    static let bundledPeers: URL? = {
+        let bundle = Bundle.module
+        let candidates = [
+            bundle.url(forResource: "Peers", withExtension: nil),
+            bundle.resourceURL?.appendingPathComponent("Peers"),
+            bundle.bundleURL.appendingPathComponent("Peers"),
+        ]
+        return candidates.compactMap { $0 }.first {
+            FileManager.default.fileExists(atPath: $0.appendingPathComponent("python/peer.py").path)
+        }
+    }()
+
+    private func scratchFolder() throws -> URL {
+        lock.lock()
+        defer { lock.unlock() }
+        return try lockedScratchFolder()
+    }
+
+    private func lockedScratchFolder() throws -> URL {
+        if let scratchDirectory { return scratchDirectory }
+        let folder = FileManager.default.temporaryDirectory
+            .appendingPathComponent("diffuse-peers-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        scratchDirectory = folder
+        return folder
+    }
+
+    private var childEnvironment: [String: String] {
+        var environment = configuration.environment
+        // The sources may sit in a read-only bundle: no __pycache__ beside them.
+        environment["PYTHONDONTWRITEBYTECODE"] = "1"
+        return environment
+    }
+
+    // MARK: Python
+
+    private func locatePython() throws(Unavailable) -> URL {
+        if let pythonResult { return try pythonResult.get() }
+        let result: Result<URL, Unavailable>
+        let environment = configuration.environment
+        if let name = configuration.python ?? environment["DIFFUSE_PYTHON"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            result = Subprocess.locate(name, environment: environment).map { .success($0) }
+                ?? .failure(Unavailable(reason: "Python \(name) is not an executable (set DIFFUSE_PYTHON)"))
+        } else {
+            result = Subprocess.locate("python3", environment: environment).map { .success($0) }
+                ?? .failure(Unavailable(reason: "python3 is not on PATH (install Python 3, or set DIFFUSE_PYTHON)"))
+        }
+        pythonResult = result
+        return try result.get()
+    }
+
+    /// Throws the reason `module` does not import (cached per runner).
+    private func checkModule(_ module: String, python: URL) throws(Unavailable) {
+        if let known = modules[module] {
+            _ = try known.get()
+            return
+        }
+        let result = probe(module, python: python)
+        modules[module] = result
+        _ = try result.get()
+    }
+
+    private func probe(_ module: String, python: URL) -> Result<String, Unavailable> {
+        let driver: URL
+        let scratch: URL
+        do {
+            driver = try peersFolder().appendingPathComponent("python/peer.py")
+            scratch = try lockedScratchFolder()
+        } catch let unavailable as Unavailable {
+            return .failure(unavailable)
+        } catch {
+            return .failure(Unavailable(reason: "cannot create a temporary folder: \(error.localizedDescription)"))
+        }
+        let run: SubprocessResult
+        do {
+            run = try Subprocess.run(
+                python, [driver.path, "--probe", module], environment: childEnvironment,
+                timeout: 120, scratch: scratch)
+        } catch {
+            return .failure(Unavailable(reason: "\(python.path) does not start: \(error.localizedDescription)"))
+        }
+        struct Probe: Decodable {
+            struct Module: Decodable {
+                var version: String?
+                var error: String?
+                var missing: Bool?
+            }
+            var python: String
+            var modules: [String: Module]
+        }
+        guard run.termination == .exited(0),
+              let line = run.stdout.split(whereSeparator: \.isNewline).last(where: { $0.hasPrefix("{") }),
+              let probe = try? JSONDecoder().decode(Probe.self, from: Data(line.utf8)),
+              let status = probe.modules[module]
+        else {
+            let why = run.stderrLastLine.map { ": \($0)" } ?? ""
+            return .failure(Unavailable(reason: "\(python.path) cannot run peer.py\(why)"))
+        }
+        if let version = status.version { return .success(version) }
+        if status.missing == true {
+            return .failure(Unavailable(reason: "\(module) is not installed (pip install \(module))"))
+        }
+        return .failure(Unavailable(reason: "\(module) cannot be imported: \(status.error ?? "unknown error")"))
+    }
+
+    // MARK: C
+
+    /// The compiled C peer (plain or OpenMP), built on first use.
+    private func buildC(openMP: Bool) throws(Unavailable) -> URL {
+        if let built = cBuilds[openMP] { return try built.get() }
+        if openMP {
+            // The plain build first: if it fails, the reason is not OpenMP.
+            _ = try buildC(openMP: false)
+        }
+        let result = compileC(openMP: openMP)
+        cBuilds[openMP] = result
+        return try result.get()
+    }
+
+    private func compileC(openMP: Bool) -> Result<URL, Unavailable> {
+        let environment = configuration.environment
+        let words = (configuration.cCompiler ?? environment["CC"].flatMap { $0.isEmpty ? nil : $0 } ?? "cc")
+            .split(whereSeparator: \.isWhitespace).map(String.init)
+        guard let name = words.first else {
+            return .failure(Unavailable(reason: "no C compiler (set CC)"))
+        }
+        guard let compiler = Subprocess.locate(name, environment: environment) else {
+            return .failure(Unavailable(reason: "no C compiler: \(name) is not on PATH (install gcc or clang, or set CC)"))
+        }
+        let source: URL
+        let scratch: URL
+        do {
+            source = try peersFolder().appendingPathComponent("c/diffusion.c")
+            scratch = try lockedScratchFolder()
+        } catch let unavailable as Unavailable {
+            return .failure(unavailable)
+        } catch {
+            return .failure(Unavailable(reason: "cannot create a temporary folder: \(error.localizedDescription)"))
+        }
+        let executable = scratch.appendingPathComponent(openMP ? "diffusion-c-openmp" : "diffusion-c")
+        let extra = openMP ? ["-fopenmp"] : []
+
+        // -march=native first; a compiler that refuses it gets portable flags.
+        var lastError: String?
+        for flags in [Self.cFlags + extra, Self.cFlags.filter { $0 != "-march=native" } + extra] {
+            let description = "-DDIFFUSE_CFLAGS=\"\(flags.joined(separator: " "))\""
+            let arguments = Array(words.dropFirst()) + flags + [description, "-o", executable.path, source.path, "-lm"]
+            guard let run = try? Subprocess.run(
+                compiler, arguments, environment: environment, timeout: 180, scratch: scratch)
+            else {
+                return .failure(Unavailable(reason: "the C compiler \(compiler.path) does not start"))
+            }
+            if run.termination == .exited(0) { return .success(executable) }
+            lastError = run.stderrLastLine
+        }
+        let why = lastError.map { ": \($0)" } ?? ""
+        if openMP {
+            return .failure(Unavailable(reason: "\(name) cannot build with -fopenmp\(why)"))
+        }
+        return .failure(Unavailable(reason: "\(name) cannot compile diffusion.c\(why)"))
+    }
+
+    // MARK: .npy headers
+
+    /// Why the .npy file at `url` does not hold a C-order `workload.rows` ×
+    /// `workload.cols` field of `workload.precision`, or nil if it does.
+    static func npyMismatch(_ url: URL, _ workload: PeerWorkload) -> String? {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            return "cannot open \(url.path)"
+        }
+        defer { try? handle.close() }
+        guard let preamble = try? handle.read(upToCount: 12), preamble.count >= 10,
+              preamble.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59])
+        else { return "\(url.path) is not a .npy file" }
+        let bytes = [UInt8](preamble)
+        let major = bytes[6]
+        let headerStart: Int
+        let headerLength: Int
+        if major == 1 {
+            headerStart = 10
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+        } else if bytes.count == 12 {
+            headerStart = 12
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+        } else {
+            return "\(url.path) is not a .npy file"
+        }
+        guard headerLength < 1 << 20,
+              (try? handle.seek(toOffset: UInt64(headerStart))) != nil,
+              let data = try? handle.read(upToCount: headerLength), data.count == headerLength,
+              let header = String(data: data, encoding: .isoLatin1)
+        else { return "\(url.path) has a truncated .npy header" }
+
+        let descr = workload.precision.npyDescr
+        guard header.contains("'descr': '\(descr)'") else {
+            return "\(url.path) is not \(descr) (\(workload.precision.rawValue)); header \(header.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+        guard header.contains("'fortran_order': False") else {
+            return "\(url.path) is in Fortran order"
+        }
+        let compact = header.filter { !$0.isWhitespace }
+        guard compact.contains("'shape':(\(workload.rows),\(workload.cols))")
+                || compact.contains("'shape':(\(workload.rows),\(workload.cols),)")
+        else {
+            return "\(url.path) is not \(workload.rows) × \(workload.cols); header \(header.trimmingCharacters(in: .whitespacesAndNewlines))"
+        }
+        return nil
+    }
+}

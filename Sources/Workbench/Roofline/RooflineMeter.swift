@@ -1,0 +1,63 @@
+import DiffusionKit
+import PerfKit
+
+/// Measures a `Roofline`: STREAM bandwidth, then every schedule on an
+/// L2-resident grid under the bench's protocol (verified first, then timed).
+public struct RooflineMeter: Sendable {
+    public var machine: Machine
+    public var schedules: [any Schedule]
+    public var precision: Precision
+    public var threads: Int
+    /// Seconds of timed runs per schedule on the in-cache grid.
+    public var budget: Double
+    /// STREAM trials per kernel.
+    public var trials: Int
+
+    public init(machine: Machine, schedules: [any Schedule], precision: Precision = .double, threads: Int = 0,
+                budget: Double = 0.1, trials: Int = 10) {
+        self.machine = machine
+        self.schedules = schedules
+        self.precision = precision
+        self.threads = threads
+        self.budget = budget
+        self.trials = trials
+    }
+
+    /// The per-core L2 size, from the machine's caches (1 MiB if unknown).
+    var l2PerCore: Int {
+        machine.caches.first { $0.level == 2 && $0.type != "Instruction" }?.sizeBytes ?? (1 << 20)
+    }
+
+    /// The side of the in-cache grid: its two copies fill one core's L2.
+    public var inCacheSide: Int {
+        max(16, CacheFit.largestSquareGrid(cacheBytes: l2PerCore, bytesPerElement: precision.byteWidth))
+    }
+
+    public func measure(progress: (String) -> Void = { _ in }) throws -> Roofline {
+        let threadCount = threads > 0 ? threads : machine.logicalCPUsAvailable
+        let largest = machine.caches.map(\.sizeBytes).max()
+        progress("memory bandwidth (STREAM copy and triad, \(threadCount) threads)…")
+        let bandwidth = MemoryBandwidth.measure(
+            arrayBytes: MemoryBandwidth.recommendedArrayBytes(largestCacheBytes: largest), threads: threadCount, trials: trials)
+
+        let side = inCacheSide
+        let problem = Problem(rows: side, cols: side, boundary: .periodic, initial: .gaussian(width: Double(side) / 8), precision: precision)
+        // About 20 M updates a run: long enough to time, short for slow rungs.
+        let iterations = max(10, 20_000_000 / (side * side))
+        progress("in-cache update rate (\(side)×\(side), \(iterations) steps, every schedule)…")
+        let plan = BenchPlan(problems: [problem], iterations: iterations, schedules: schedules, budget: budget, minimumRuns: 3, threads: threads)
+        let report = try BenchRunner(plan: plan).run(machine: machine, date: "")
+        let rates = report.workloads[0].results.filter(\.isRanked).compactMap { result in
+            result.updatesPerSecond.map { Roofline.ScheduleRate(schedule: result.variant, updatesPerSecond: $0) }
+        }.sorted { $0.updatesPerSecond > $1.updatesPerSecond }
+        let best = rates.first ?? Roofline.ScheduleRate(schedule: "none", updatesPerSecond: 0)
+        let l2Instances = machine.caches.first { $0.level == 2 && $0.type != "Instruction" }.map { $0.instances }
+        let l2Total = l2Instances.map { min($0, threadCount) * l2PerCore }
+        return Roofline(
+            bandwidth: bandwidth,
+            bandwidthBytesPerSecond: bandwidth.map(\.bytesPerSecond).max() ?? 0,
+            inCache: .init(rows: side, cols: side, iterations: iterations, precision: precision.rawValue,
+                           schedule: best.schedule, updatesPerSecond: best.updatesPerSecond, rates: rates),
+            l2Bytes: l2Total, threads: threadCount)
+    }
+}

@@ -1,0 +1,143 @@
+import ArgumentParser
+import DiffusionKit
+import Foundation
+import PerfKit
+import Workbench
+
+/// `diffuse bench`: the seed's "Wrap Up", measured on this machine.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time every schedule on one workload and rank them: the seed's Wrap Up.",
+        discussion: """
+            Before any time is shown, each schedule's final field is compared with the reference \
+            solver's on the same workload; one that differs by more than the gate (1e-12 × the \
+            largest initial magnitude in double precision) is marked FAILED and never ranked. Then \
+            each schedule gets a warm-up run and timed runs of the full workload until its --budget \
+            is spent (at least --min-runs runs); the best and the median are reported, with the \
+            speedup over `nested` (the seed's pure Python). Progress goes to standard error, \
+            results to standard output.
+
+            Examples:
+              diffuse bench                                      # every schedule, the seed's workload
+              diffuse bench --variants fused,in-place --iterations 200
+              diffuse bench --sizes 256,512,640,1024,2048 --format markdown
+              diffuse bench --peers                              # with NumPy, numexpr, SciPy, Numba and C
+              diffuse bench --boundary reflecting --precision float --format json
+            """
+    )
+
+    @OptionGroup(title: "Model") var model: ModelOptions
+
+    @Option(name: .long, help: "Steps per run (every run is the full workload).")
+    var iterations: Int = 500
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time (default: all but reference; see `diffuse variants`).", valueName: "a,b,…"))
+    var variants: String?
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated grid sizes (N or RxC): one table, runtime and speedup per size.", valueName: "n,n,…"))
+    var sizes: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds of timed runs per schedule after its warm-up.", valueName: "seconds"))
+    var budget: Double = 1
+
+    @Option(name: .long, help: "Timed runs per schedule at the least.")
+    var minRuns: Int = 3
+
+    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules and peers (0: all cores).", valueName: "n"))
+    var threads: Int = 0
+
+    @Flag(name: .long, help: "Also run the project's NumPy, numexpr, SciPy, Numba and C peers on the same workload.")
+    var peers = false
+
+    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "table|markdown|csv|json"))
+    var format: String = "table"
+
+    @Flag(name: .long, inversion: .prefixedNo,
+          help: "Measure this machine's ceilings first (memory bandwidth, in-cache update rate; see `diffuse roofline`) and show each schedule's share of the one that applies.")
+    var roofline = true
+
+    func validate() throws {
+        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
+        guard budget >= 0, budget.isFinite else { throw ValidationError("--budget must be a number of seconds ≥ 0, got \(budget)") }
+        guard minRuns >= 1 else { throw ValidationError("--min-runs must be at least 1, got \(minRuns)") }
+        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        guard BenchFormat(rawValue: format) != nil else {
+            throw ValidationError("--format \(format): expected table, markdown, csv or json")
+        }
+        if sizes != nil, model.size != nil { throw ValidationError("give either --size or --sizes, not both") }
+    }
+
+    func run() throws {
+        let base = try model.problem()
+        var problems = [base]
+        if let sizes {
+            problems = try sizes.split(separator: ",").map { text in
+                let (rows, cols) = try ModelOptions.parseSize(String(text.trimmingCharacters(in: .whitespaces)))
+                var problem = base
+                (problem.rows, problem.cols) = (rows, cols)
+                try problem.validate(allowUnstable: model.allowUnstable)
+                return problem
+            }
+            guard !problems.isEmpty else { throw ValidationError("--sizes needs at least one size, e.g. 256,512") }
+            if case .file = base.initial { throw ValidationError("--sizes cannot be used with --initial file:… (the file sets the size)") }
+        }
+        let schedules: [any Schedule] = try variants.map { list in
+            try list.split(separator: ",").map { try ScheduleRegistry.named(String($0).trimmingCharacters(in: .whitespaces)) }
+        } ?? ScheduleRegistry.all.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
+        let plan = BenchPlan(
+            problems: problems, iterations: iterations, schedules: schedules,
+            peers: peers ? PeerCatalog.all : [], budget: budget, minimumRuns: minRuns, threads: threads)
+        let machine = Machine.current()
+        let display = BenchProgressDisplay()
+        let ceilings = try roofline
+            ? RooflineMeter(machine: machine, schedules: ScheduleRegistry.all, precision: base.precision, threads: threads)
+                .measure { display.note($0) }
+            : nil
+        let runner = BenchRunner(plan: plan, meter: PerfKitRunMeter())
+        var report = try runner.run(machine: machine, date: ISO8601DateFormatter().string(from: Date())) {
+            display.show($0)
+        }
+        if let ceilings { report = report.applying(ceilings) }
+        Terminal.standardOutput(try BenchFormatter.render(report, as: BenchFormat(rawValue: format)!))
+    }
+}
+
+/// Progress of a bench on standard error: a line per schedule (redrawn in
+/// place on a terminal as its runs complete).
+final class BenchProgressDisplay {
+    private let terminal = Terminal.standardErrorIsTerminal
+    private var current = ""
+
+    func show(_ progress: BenchProgress) {
+        switch progress {
+        case .reference(let workload):
+            line("reference solver on \(workload) (the correctness gate)…", final: true)
+        case .entry(let name, let position, let count):
+            current = "[\(position)/\(count)] \(name)"
+            line(current + ": warm-up", final: false)
+        case .detail(let detail):
+            line(current + ": " + detail, final: false)
+        case .finished(let result):
+            let summary: String
+            switch result.status {
+            case .verified:
+                summary = "best \(result.bestSeconds.map(formatSeconds) ?? "–") of \(result.runs) runs, max |error| \(result.maxAbsError.map(formatError) ?? "–")"
+            default:
+                summary = "\(result.status.rawValue)" + (result.reason.map { ": \($0)" } ?? "")
+            }
+            line(current + ": " + summary, final: true)
+        }
+    }
+
+    /// A line of its own ("memory bandwidth…").
+    func note(_ text: String) { line(text, final: true) }
+
+    private func line(_ text: String, final: Bool) {
+        if terminal {
+            Terminal.standardError("\r\u{1B}[2K" + text + (final ? "\n" : ""))
+        } else if final {
+            Terminal.standardError(text + "\n")
+        }
+    }
+}

@@ -1,0 +1,39 @@
+import DiffusionKit
+import PerfKit
+import Testing
+import Workbench
+
+/// The seed's memory lessons, measured: which rungs allocate every step.
+/// The test target links CAllocationCounter, so PerfKit counts every malloc.
+@Suite("Allocations per step")
+struct AllocationTests {
+    /// Steady-state heap allocations per step the bench measures for each schedule.
+    static let expected: [String: Int] = [
+        "reference": 0,
+        "nested": 24 + 1,  // a new grid: rows arrays and the outer array
+        "nested-scratch": 0,
+        "whole-array": 11,  // every roll and every arithmetic operation
+        "filter": 0,
+        "in-place": 4,  // the four temporaries np.roll makes
+        "roll-add": 0,
+        "roll-add-blocked": 0,  // on one thread: no dispatch to the thread pool
+        "fused": 0,
+        "simd": 0,
+        "parallel": 0,
+        "temporal": 0,
+    ]
+
+    @Test("nested allocates a new grid every step; the in-place rungs allocate nothing per step")
+    func allocationsPerStep() throws {
+        #expect(AllocationCounter.isAvailable)
+        let problem = Problem(rows: 24, cols: 24, boundary: .reflecting, initial: .gaussian(width: 3))
+        let plan = BenchPlan(problems: [problem], iterations: 10, schedules: ScheduleRegistry.all, budget: 0, minimumRuns: 1, threads: 1)
+        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter()).run(machine: Machine.current(probeCounters: false), date: "")
+        for result in report.workloads[0].results {
+            let expected = try #require(Self.expected[result.variant], "no expectation for \(result.variant)")
+            #expect(result.verified, "\(result.variant)")
+            #expect(result.allocationsPerStep == Double(expected), "\(result.variant): \(result.allocationsPerStep ?? -1) allocations per step")
+        }
+        #expect(Set(report.workloads[0].results.map(\.variant)) == Set(Self.expected.keys))
+    }
+}
