@@ -46,7 +46,7 @@ let optimizedEvenInDebug: [SwiftSetting] = isRootPackage
 
 let package = Package(
     name: "diffuse",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
         .library(name: "PerfKit", targets: ["PerfKit"]),

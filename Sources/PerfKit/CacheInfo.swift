@@ -23,6 +23,11 @@ public struct CacheInfo: Sendable, Codable, Equatable, CustomStringConvertible {
     public var instances: Int
 
     /// A cache description from its parts.
+    enum CodingKeys: String, CodingKey {
+        case level, type, sizeBytes = "size_bytes", lineSizeBytes = "line_size_bytes", ways
+        case sharedCPUs = "shared_cpus", instances
+    }
+
     public init(level: Int, type: String, sizeBytes: Int, lineSizeBytes: Int? = nil, ways: Int? = nil,
                 sharedCPUs: [Int] = [], instances: Int = 1) {
         self.level = level

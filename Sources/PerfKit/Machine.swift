@@ -36,6 +36,13 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
     /// `NATIVE_TARGET_CPU` then).
     public var nativeTargetCPU: Bool
 
+    enum CodingKeys: String, CodingKey {
+        case cpuModel = "cpu_model", logicalCPUsOnline = "logical_cpus_online"
+        case logicalCPUsAvailable = "logical_cpus_available", memoryBytes = "memory_bytes", caches, counters
+        case compilerVersion = "compiler_version", languageMode = "language_mode"
+        case buildConfiguration = "build_configuration", nativeTargetCPU = "native_target_cpu"
+    }
+
     /// One event's support.
     public struct CounterSupport: Sendable, Codable, Equatable {
         /// The event.

@@ -15,6 +15,15 @@ struct RunCommandTests {
         #expect(result.standardError.isEmpty)  // no progress bar when standard error is a pipe
     }
 
+    @Test("with no options, run uses auto, which picks the fastest schedule for the seed's workload")
+    func defaultSchedule() throws {
+        let result = try DiffuseProcess.run(["run", "--iterations", "5", "--json"])
+        #expect(result.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(object["variant"] as? String == "auto" && object["schedule"] as? String == "temporal")
+        #expect(object["rows"] as? Int == 640 && object["cols"] as? Int == 640)
+    }
+
     @Test("--json prints one JSON object with the same facts")
     func json() throws {
         let result = try DiffuseProcess.run(["run", "--size", "20x30", "--iterations", "10", "--boundary", "reflecting", "--json"])

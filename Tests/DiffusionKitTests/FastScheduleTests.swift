@@ -91,29 +91,36 @@ struct FastScheduleTests {
 
     @Test("are registered after the ladder, by name")
     func registered() throws {
-        let names = ScheduleRegistry.names
+        let names = ScheduleRegistry.distinct.map(\.descriptor.name)
         #expect(Array(names.suffix(3)) == ["simd", "parallel", "temporal"])
         #expect(try ScheduleRegistry.named("temporal").descriptor.isParallel)
         #expect(try !ScheduleRegistry.named("simd").descriptor.isParallel)
     }
 
-    @Test("temporal plan: depth from the cache, capped by band height and steps")
+    @Test("temporal plan: depth from the cache sizes, capped by band height and steps")
     func temporalPlan() {
-        let seed = TemporalPlan(rows: 640, cols: 640, scalarBytes: 8, steps: 500, threads: 2, depth: nil)
+        let two = ExecutionContext(threads: 2)
+        let seed = TemporalPlan(rows: 640, cols: 640, scalarBytes: 8, steps: 500, context: two)
         #expect(seed.bands == [0 ..< 320, 320 ..< 640])
         #expect(seed.depth == TemporalPlan.cachedDepth && !seed.isTiled)
-        let tiny = TemporalPlan(rows: 3, cols: 3, scalarBytes: 8, steps: 500, threads: 2, depth: nil)
-        #expect(tiny.bands == [0 ..< 3] && tiny.depth == 1)
-        let short = TemporalPlan(rows: 640, cols: 640, scalarBytes: 8, steps: 3, threads: 2, depth: nil)
+        let tiny = TemporalPlan(rows: 3, cols: 3, scalarBytes: 8, steps: 500, context: two)
+        #expect(tiny.bands.count == 2 && tiny.depth == 1)
+        let small = TemporalPlan(rows: 200, cols: 200, scalarBytes: 8, steps: 500)
+        #expect(small.depth == 1)
+        let short = TemporalPlan(rows: 640, cols: 640, scalarBytes: 8, steps: 3, context: two)
         #expect(short.depth == 3 && short.sweeps(steps: 3) == 1 && !short.isTiled)
-        let wide = TemporalPlan(rows: 4096, cols: 4096, scalarBytes: 8, steps: 50, threads: 2)
-        #expect(wide.depth == TemporalPlan.streamingDepth)
+        let wide = TemporalPlan(rows: 4096, cols: 4096, scalarBytes: 8, steps: 50, context: two)
+        #expect(wide.depth == TemporalPlan.streamingDepth && wide.sweeps(steps: 50) == 4)
+        #expect((0 ..< 4).map { wide.depth(ofSweep: $0, steps: 50) } == [13, 13, 12, 12])
         #expect(wide.isTiled && wide.tiles.first!.lowerBound == 0 && wide.tiles.last!.upperBound == 4096)
         #expect(zip(wide.tiles, wide.tiles.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && $1.lowerBound % 16 == 0 })
-        let narrow = TemporalPlan(rows: 3, cols: 3, scalarBytes: 8, steps: 9, threads: 1, depth: 5, tileWidth: 2)
+        let narrow = TemporalPlan(rows: 3, cols: 3, scalarBytes: 8, steps: 9, depth: 5, tileWidth: 2)
         #expect(narrow.tiles == [0 ..< 1, 1 ..< 3] && narrow.ringRowWidth == 2 + 2 * 5)
         #expect(FastSupport.bands(rows: 17, members: 2) == [0 ..< 8, 8 ..< 17])
         #expect(FastSupport.bands(rows: 5, members: 3).map(\.count).reduce(0, +) == 5)
+        #expect(FastSupport.members(context: two, rows: 3, cols: 3) == 2)
+        #expect(FastSupport.members(context: ExecutionContext(threads: 8), rows: 5, cols: 100) == 5)
+        #expect(FastSupport.members(context: .init(), rows: 64, cols: 64) == 1)
         #expect(FastSupport.parseSize("1024K") == 1 << 20 && FastSupport.parseSize("32M") == 32 << 20)
     }
 

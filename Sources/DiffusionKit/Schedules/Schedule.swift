@@ -23,6 +23,13 @@ public protocol Schedule: Sendable {
     /// 3 × 3 up, and both precisions unless it says otherwise here.
     func limitation(for problem: Problem) -> String?
 
+    /// How many threads the schedule uses for `problem` under `context`.
+    ///
+    /// The default is 1, or `context.resolvedThreads` for a schedule whose
+    /// descriptor says it is parallel; schedules that cap their threads by
+    /// the work available say so here, so reports state what really ran.
+    func threads(for problem: Problem, context: ExecutionContext) -> Int
+
     /// Advances `grid` by `steps` steps of `problem`.
     ///
     /// `grid` holds the field at the current step and is replaced by the field
@@ -37,6 +44,10 @@ public protocol Schedule: Sendable {
 
 extension Schedule {
     public func limitation(for problem: Problem) -> String? { nil }
+
+    public func threads(for problem: Problem, context: ExecutionContext) -> Int {
+        descriptor.isParallel ? context.resolvedThreads : 1
+    }
 
     /// Advances `grid` by `steps` steps after checking the schedule supports `problem`.
     public func run<Scalar: DiffusionScalar>(

@@ -20,7 +20,16 @@ public enum ScheduleRegistry {
         SIMDSchedule(),
         ParallelSchedule(),
         TemporalSchedule(),
+        // The default of `diffuse run`: one of the above, chosen per workload.
+        AutoSchedule(),
     ]
+
+    /// The schedules that are aliases of others (`auto`), which a bench of
+    /// "every schedule" leaves out so as not to time the same code twice.
+    public static let aliases: Set<String> = ["auto"]
+
+    /// Every schedule but the aliases: each piece of stepping code once.
+    public static var distinct: [any Schedule] { all.filter { !aliases.contains($0.descriptor.name) } }
 
     /// The names, in ladder order.
     public static var names: [String] { all.map(\.descriptor.name) }

@@ -9,8 +9,9 @@ import Darwin
 /// `advance(steps:)` steps in chunks, checking after each chunk that the field
 /// is still finite. If it is not, the chunk is replayed one step at a time from
 /// a copy kept at its start, so the error names the exact step that first
-/// produced a NaN or infinity. Chunks grow until one takes about
-/// `targetChunkSeconds`, so the checks cost a negligible share of the run.
+/// produced a NaN or infinity. After a first one-step chunk, chunks are sized
+/// to take about `targetChunkSeconds`, so the checks cost a negligible share
+/// of the run and multi-step schedules get long runs of steps.
 public struct Simulation<Scalar: DiffusionScalar> {
     public let problem: Problem
     public let schedule: any Schedule
@@ -63,8 +64,10 @@ public struct Simulation<Scalar: DiffusionScalar> {
             step += count
             remaining -= count
             progress(step)
-            // Grow the chunk toward the target duration, at most doubling.
-            if elapsed < targetChunkSeconds / 2 { chunk = min(chunk * 2, Int.max / 4) }
+            // Aim the next chunk at the target duration, growing at most 64-fold
+            // a time (the first step of a run is often the slowest).
+            let perStep = max(elapsed / Double(count), 1e-9)
+            chunk = max(1, min(Int(min(targetChunkSeconds / perStep, 1e9)), chunk * 64))
         }
     }
 

@@ -104,7 +104,7 @@ public struct BenchRunner: Sendable {
         let context = ExecutionContext(threads: plan.threads)
         var result = BenchResult(
             variant: descriptor.name, kind: .swift, seedCounterpart: descriptor.seedCounterpart,
-            lesson: descriptor.lesson, threads: descriptor.isParallel ? context.resolvedThreads : 1)
+            lesson: descriptor.lesson, threads: schedule.threads(for: problem, context: context))
         result.tolerance = gate.tolerance
         if let reason = schedule.limitation(for: problem) {
             result.status = .unsupported
@@ -154,31 +154,12 @@ public struct BenchRunner: Sendable {
             fillTimes(&result, problem)
             if let fewest = allocations.min() { result.allocationsPerRun = Double(fewest) }
             if let fewest = pageFaults.min() { result.pageFaultsPerRun = Double(fewest) }
-            result.allocationsPerStep = try steadyStateAllocationsPerStep(schedule, problem, initial, context)
+            result.allocationsPerStep = try meter.steadyStateAllocationsPerStep(schedule, problem, initial, context)
         } catch {
             result.status = .error
             result.reason = String(describing: error)
         }
         return result
-    }
-
-    /// Heap allocations per step once a run is under way: the allocations of
-    /// a 6-step run less those of a 2-step run, over the 4 extra steps. A
-    /// run's own set-up (scratch grids, conversions) cancels out, so `nested`
-    /// shows its rows + 1 new arrays per step and the in-place rungs show 0.
-    private func steadyStateAllocationsPerStep<Scalar: DiffusionScalar>(
-        _ schedule: any Schedule, _ problem: Problem, _ initial: Grid<Scalar>, _ context: ExecutionContext
-    ) throws -> Double? {
-        var counts: [Int] = []
-        for steps in [2, 6] {
-            var grid = Self.freshCopy(of: initial)
-            let cost = try meter.measure {
-                try schedule.run(&grid, steps: steps, problem: problem, context: context)
-            }
-            guard let allocations = cost.allocations else { return nil }
-            counts.append(allocations)
-        }
-        return Double(counts[1] - counts[0]) / 4
     }
 
     /// Best, median, time per step and throughput from the timed runs.

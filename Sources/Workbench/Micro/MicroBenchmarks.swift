@@ -192,7 +192,7 @@ public struct LoopReport: Sendable {
         lines.append(fast.text)
         let verdict = ratio < LoopBenchmark.hoistedRatio
             ? "loop_slow takes \(significant(ratio, 3))× loop_fast's time: the optimiser already hoisted sin(n) out of the loop (as Python's interpreter cannot)."
-            : "loop_slow takes \(significant(ratio, 3))× loop_fast's time: the optimiser did not hoist sin(n) (libm's sin may set errno, so it is not a pure function to the compiler); hoisting by hand pays."
+            : "loop_slow takes \(significant(ratio, 3))× loop_fast's time: the optimiser did not hoist sin(n), which is computed on every iteration; hoisting it by hand pays."
         lines.append(verdict)
         lines.append((agree ? "Their values agree" : "Their values DISAGREE")
             + " within a relative \(formatError(tolerance)) (difference \(formatError(relativeDifference))): Σ(i·sin n) rounds each product, sin n·Σi rounds once.")

@@ -70,7 +70,7 @@ public enum BenchFormatter {
                 row += [entry.allocationsPerStep.map { significant($0, 3) } ?? "", entry.pageFaultsPerRun.map { significant($0, 3) } ?? ""]
             }
             if showCeiling {
-                row.append(entry.ceilingFraction.map { "\(significant($0 * 100, 3)) % \(entry.ceilingKind == "in-cache" ? "L2" : "mem")" } ?? "")
+                row.append(entry.ceilingFraction.map { "\(significant($0 * 100, 3)) % \(ceilingLabel(entry.ceilingKind))" } ?? "")
             }
             table.rows.append(row)
         }
@@ -126,12 +126,25 @@ public enum BenchFormatter {
         return (markdown ? "_" + text + "_" : text) + "\n"
     }
 
+    /// The short name of a ceiling in the table: "L2", "L3" or "mem".
+    static func ceilingLabel(_ kind: String?) -> String {
+        switch kind {
+        case "in-cache": "L2"
+        case "L3": "L3"
+        default: "mem"
+        }
+    }
+
     /// The ceilings behind the "of ceiling" column.
     static func rooflineLine(_ roofline: Roofline, markdown: Bool) -> String {
-        let perUpdate = "16 B per update in double precision, 8 B in single"
-        let text = "ceilings: memory \(significant(roofline.bandwidthBytesPerSecond / 1e9, 3)) GB/s (STREAM, \(roofline.threads) threads; "
-            + "\(perUpdate): \"mem\" = share of bandwidth ÷ bytes per update, one step per sweep); "
-            + "in-cache \(formatRate(roofline.inCache.updatesPerSecond)) updates/s (\(roofline.inCache.schedule) on \(roofline.inCache.rows)², \"L2\")"
+        var parts = ["\"L2\": \(formatRate(roofline.inCache.updatesPerSecond)) updates/s (best schedule on \(roofline.inCache.rows)², \(roofline.inCache.schedule))"]
+        if let l3 = roofline.cacheBandwidthBytesPerSecond {
+            parts.append("\"L3\": \(significant(l3 / 1e9, 3)) GB/s")
+        }
+        parts.append("\"mem\": \(significant(roofline.bandwidthBytesPerSecond / 1e9, 3)) GB/s")
+        let text = "of ceiling: the share of the ceiling for where the two grids fit — "
+            + parts.joined(separator: "; ")
+            + " (STREAM, \(roofline.threads) threads; bandwidth ÷ 16 B per update in double, 8 B in single, is the most one step per sweep can do)"
         return (markdown ? "_" + text + "_" : text) + "\n"
     }
 

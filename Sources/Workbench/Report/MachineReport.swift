@@ -18,6 +18,19 @@ public struct MachineReport: Sendable, Codable {
         /// (the field and its scratch) fit in one instance: ⌊√(size / 8 B / 2)⌋.
         public var largestSquareGrid: Int
 
+        /// The facts of `cache`, with its cache fit.
+        public init(_ cache: CacheInfo) {
+            name = cache.name
+            level = cache.level
+            type = cache.type
+            sizeBytes = cache.sizeBytes
+            lineSizeBytes = cache.lineSizeBytes
+            ways = cache.ways
+            sharedCPUs = cache.sharedCPUs
+            instances = cache.instances
+            largestSquareGrid = cache.largestSquareGrid
+        }
+
         enum CodingKeys: String, CodingKey {
             case name, level, type, sizeBytes = "size_bytes", lineSizeBytes = "line_size_bytes", ways
             case sharedCPUs = "shared_cpus", instances, largestSquareGrid = "largest_square_grid"
@@ -51,11 +64,7 @@ public struct MachineReport: Sendable, Codable {
         logicalCPUsOnline = machine.logicalCPUsOnline
         logicalCPUsAvailable = machine.logicalCPUsAvailable
         memoryBytes = machine.memoryBytes
-        caches = machine.caches.map { cache in
-            Cache(name: cache.name, level: cache.level, type: cache.type, sizeBytes: cache.sizeBytes,
-                  lineSizeBytes: cache.lineSizeBytes, ways: cache.ways, sharedCPUs: cache.sharedCPUs,
-                  instances: cache.instances, largestSquareGrid: cache.largestSquareGrid)
-        }
+        caches = machine.caches.map(Cache.init)
         counters = Dictionary(machine.counters.map { ($0.event.name, $0.support.rawValue) }, uniquingKeysWith: { a, _ in a })
         counterOrder = machine.counters.map(\.event.name)
         compiler = machine.compilerVersion

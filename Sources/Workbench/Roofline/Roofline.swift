@@ -3,27 +3,31 @@ import PerfKit
 
 /// This machine's ceilings for the stencil, and how close a run comes to them.
 ///
-/// Two ceilings bound an explicit-Euler sweep:
-/// - **Memory bandwidth**, for grids larger than the caches. One step per
-///   sweep must read every cell and write every cell at least once: 2 × 8 B
-///   per update in double precision (2 × 4 B in single), so a schedule doing
-///   one step per pass over memory cannot exceed bandwidth ÷ 16 B updates per
-///   second. Only temporal blocking (several steps per pass) gets past it;
-///   its fraction of this ceiling can exceed 100 %.
-/// - **In-cache update rate**, for grids whose two copies fit in L2: the best
-///   rate any verified schedule reaches there, on all cores. The arithmetic
-///   and the load/store ports, not memory, are then the limit.
-///
-/// A workload's working set is its two grids (rows × cols × element size × 2).
-/// When that fits in the L2 caches of the cores used, the in-cache ceiling
-/// applies; otherwise the bandwidth ceiling does (for grids that fit in L3 the
-/// bandwidth ceiling is DRAM's, so fractions above 100 % there show L3's
-/// extra bandwidth).
+/// Three ceilings bound an explicit-Euler sweep, one for each place its two
+/// grids (its working set: rows × cols × element size × 2) can live:
+/// - **In-cache update rate**, when they fit in the L2 caches of the cores
+///   used: the best rate any verified schedule reaches on such a grid, on all
+///   cores. The arithmetic and the load/store ports are then the limit.
+/// - **L3 bandwidth**, when they fit in the last-level cache, and
+/// - **memory (DRAM) bandwidth** beyond it, both measured as STREAM does. One
+///   step per sweep must read every cell and write every cell at least once:
+///   2 × 8 B per update in double precision (2 × 4 B in single), so a
+///   schedule doing one step per pass cannot exceed bandwidth ÷ 16 B updates
+///   per second. Only temporal blocking (several steps per pass, the grid
+///   staying in a closer cache between them) gets past it: its share of these
+///   ceilings can exceed 100 %, and that is the point.
 public struct Roofline: Sendable, Codable {
-    /// STREAM copy and triad on all cores.
+    /// STREAM copy and triad on all cores, arrays four times the last cache.
     public var bandwidth: [MemoryBandwidth.Result]
     /// The best of the STREAM kernels, bytes per second.
     public var bandwidthBytesPerSecond: Double
+    /// STREAM copy and triad on arrays that fit in the last-level cache
+    /// (nil when the machine reports no L3).
+    public var cacheBandwidth: [MemoryBandwidth.Result]?
+    /// The best of those, bytes per second.
+    public var cacheBandwidthBytesPerSecond: Double?
+    /// The last-level cache's size in bytes, when there is an L3.
+    public var l3Bytes: Int?
     /// The in-cache measurement.
     public var inCache: InCacheCeiling
     /// Total L2 capacity of the cores used, bytes (nil when sysfs does not say).
@@ -58,11 +62,12 @@ public struct Roofline: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case bandwidth, bandwidthBytesPerSecond = "bandwidth_bytes_per_s", inCache = "in_cache", l2Bytes = "l2_bytes", threads
+        case cacheBandwidth = "l3_bandwidth", cacheBandwidthBytesPerSecond = "l3_bandwidth_bytes_per_s", l3Bytes = "l3_bytes"
     }
 
     /// Which ceiling applies to a workload, and the update rate it allows.
     public struct Ceiling: Sendable, Codable, Equatable {
-        /// "in-cache" or "memory".
+        /// "in-cache" (L2), "L3" or "memory".
         public var kind: String
         public var updatesPerSecond: Double
 
@@ -74,9 +79,13 @@ public struct Roofline: Sendable, Codable {
     /// The ceiling for a rows × cols grid of `precision`.
     public func ceiling(rows: Int, cols: Int, precision: Precision) -> Ceiling {
         let workingSet = 2 * rows * cols * precision.byteWidth
+        let bytesPerUpdate = Double(2 * precision.byteWidth)
         if let l2Bytes, workingSet <= l2Bytes {
             return Ceiling(kind: "in-cache", updatesPerSecond: inCache.updatesPerSecond)
         }
-        return Ceiling(kind: "memory", updatesPerSecond: bandwidthBytesPerSecond / Double(2 * precision.byteWidth))
+        if let l3Bytes, let cacheBandwidthBytesPerSecond, workingSet <= l3Bytes {
+            return Ceiling(kind: "L3", updatesPerSecond: cacheBandwidthBytesPerSecond / bytesPerUpdate)
+        }
+        return Ceiling(kind: "memory", updatesPerSecond: bandwidthBytesPerSecond / bytesPerUpdate)
     }
 }

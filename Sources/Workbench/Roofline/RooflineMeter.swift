@@ -39,6 +39,13 @@ public struct RooflineMeter: Sendable {
         progress("memory bandwidth (STREAM copy and triad, \(threadCount) threads)…")
         let bandwidth = MemoryBandwidth.measure(
             arrayBytes: MemoryBandwidth.recommendedArrayBytes(largestCacheBytes: largest), threads: threadCount, trials: trials)
+        // The same kernels on arrays that fit in L3 (three eighths of it in all,
+        // well beyond the L2s), for grids that live there.
+        let l3 = machine.caches.first { $0.level == 3 }?.sizeBytes
+        let cacheBandwidth = l3.map { l3 in
+            progress("L3 bandwidth (STREAM on \(formatBytes(l3 / 8)) arrays)…")
+            return MemoryBandwidth.measure(arrayBytes: l3 / 8, threads: threadCount, trials: max(trials, 20))
+        }
 
         let side = inCacheSide
         let problem = Problem(rows: side, cols: side, boundary: .periodic, initial: .gaussian(width: Double(side) / 8), precision: precision)
@@ -56,6 +63,9 @@ public struct RooflineMeter: Sendable {
         return Roofline(
             bandwidth: bandwidth,
             bandwidthBytesPerSecond: bandwidth.map(\.bytesPerSecond).max() ?? 0,
+            cacheBandwidth: cacheBandwidth,
+            cacheBandwidthBytesPerSecond: cacheBandwidth.map { $0.map(\.bytesPerSecond).max() ?? 0 },
+            l3Bytes: l3,
             inCache: .init(rows: side, cols: side, iterations: iterations, precision: precision.rawValue,
                            schedule: best.schedule, updatesPerSecond: best.updatesPerSecond, rates: rates),
             l2Bytes: l2Total, threads: threadCount)

@@ -142,28 +142,15 @@ public struct StatRunner: Sendable {
             notSupported: unsupported, rows: rows)
     }
 
-    /// Allocations per step once a run is under way, as the bench counts
-    /// them: a 6-step run's allocations less a 2-step run's, over 4.
+    /// Allocations per step once a run is under way, as the bench counts them.
     func steadyStateAllocationsPerStep(_ schedule: any Schedule) throws -> Double? {
-        switch plan.problem.precision {
-        case .double: return try steadyStateAllocationsPerStep(schedule, Double.self)
-        case .float: return try steadyStateAllocationsPerStep(schedule, Float.self)
-        }
-    }
-
-    private func steadyStateAllocationsPerStep<Scalar: DiffusionScalar>(_ schedule: any Schedule, _: Scalar.Type) throws -> Double? {
-        let initial = try plan.problem.makeInitialGrid(Scalar.self)
         let context = ExecutionContext(threads: plan.threads)
-        var counts: [Int] = []
-        for steps in [2, 6] {
-            var grid = BenchRunner.freshCopy(of: initial)
-            let cost = try meter.measure {
-                try schedule.run(&grid, steps: steps, problem: plan.problem, context: context)
-            }
-            guard let allocations = cost.allocations else { return nil }
-            counts.append(allocations)
+        switch plan.problem.precision {
+        case .double:
+            return try meter.steadyStateAllocationsPerStep(schedule, plan.problem, try plan.problem.makeInitialGrid(Double.self), context)
+        case .float:
+            return try meter.steadyStateAllocationsPerStep(schedule, plan.problem, try plan.problem.makeInitialGrid(Float.self), context)
         }
-        return Double(counts[1] - counts[0]) / 4
     }
 }
 

@@ -95,7 +95,8 @@ public struct SweepReport: Sendable, Codable {
     public var initial: String
     public var precision: String
     public var budgetSeconds: Double?
-    public var caches: [CacheInfo]
+    /// The caches the points were classified by, as `diffuse info` shows them.
+    public var caches: [MachineReport.Cache]
     public var points: [SweepPoint]
 
     enum CodingKeys: String, CodingKey {
@@ -160,7 +161,7 @@ public struct SweepRunner: Sendable {
             variant: schedule.descriptor.name, threads: schedule.descriptor.isParallel ? context.resolvedThreads : 1,
             boundary: plan.problem.boundary.description, initial: plan.problem.initial.description,
             precision: plan.problem.precision.rawValue, budgetSeconds: plan.iterations == nil ? plan.budget : nil,
-            caches: caches, points: points)
+            caches: caches.map(MachineReport.Cache.init), points: points)
     }
 
     private func measure<Scalar: DiffusionScalar>(_ schedule: any Schedule, _ problem: Problem, _: Scalar.Type) throws -> SweepPoint {
@@ -213,7 +214,7 @@ public struct SweepRunner: Sendable {
     /// The verification run (`steps` steps in `seconds`) overstates the time
     /// per step — it pays for first touches of memory and cold caches — so
     /// runs of growing length (at most 16 times longer each) continue from
-    /// the current field until one takes a quarter of the target; the rate
+    /// the current field until one takes half the target; the rate
     /// of that run decides. At least 1 step, at most 1,000,000.
     private func calibratedIterations<Scalar: DiffusionScalar>(
         _ schedule: any Schedule, _ problem: Problem, _ grid: inout Grid<Scalar>, _ context: ExecutionContext,
@@ -221,10 +222,10 @@ public struct SweepRunner: Sendable {
     ) throws -> Int {
         var (steps, seconds) = (steps, seconds)
         var first = true
-        while first || (seconds < target / 4 && steps < Self.maximumIterations) {
+        while first || (seconds < target / 2 && steps < Self.maximumIterations) {
             // The verification run paid for first touches: always run again.
             if !first {
-                let wanted = seconds > 0 ? Double(steps) * target / 4 / seconds : Double(steps) * 16
+                let wanted = seconds > 0 ? Double(steps) * target / 2 / seconds : Double(steps) * 16
                 steps = Int(min(Double(Self.maximumIterations), Double(steps) * 16, max(Double(steps) * 2, wanted.rounded(.up))))
             }
             first = false
@@ -271,6 +272,23 @@ extension SweepReport {
             table.rows.append(row)
         }
         return table
+    }
+
+    /// One line per point in plain numbers (bytes, steps, updates per
+    /// second, seconds), for a spreadsheet.
+    public var csv: String {
+        var table = Table(columns: [
+            "rows", "cols", "working_set_bytes", "cache_level", "steps_short", "steps_long", "updates_per_s",
+            "ns_per_update", "set_up_s", "max_abs_error", "tolerance",
+        ].map { Table.Column($0) })
+        for p in points {
+            table.rows.append([
+                String(p.rows), String(p.cols), String(p.workingSetBytes), p.cacheLevel, String(p.iterations),
+                String(2 * p.iterations), String(p.updatesPerSecond), String(p.nanosecondsPerUpdate),
+                String(p.setUpSeconds), String(p.maxAbsError), String(p.tolerance),
+            ])
+        }
+        return table.csv
     }
 
     /// The text report: a heading, the table, the caches and what was verified.

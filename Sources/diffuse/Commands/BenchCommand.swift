@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Steps per run (every run is the full workload).")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time (default: all but reference; see `diffuse variants`).", valueName: "a,b,…"))
+    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time (default: all but reference and auto; see `diffuse variants`).", valueName: "a,b,…"))
     var variants: String?
 
     @Option(name: .long, help: ArgumentHelp("Comma-separated grid sizes (N or RxC): one table, runtime and speedup per size.", valueName: "n,n,…"))
@@ -84,14 +84,14 @@ struct BenchCommand: ParsableCommand {
         }
         let schedules: [any Schedule] = try variants.map { list in
             try list.split(separator: ",").map { try ScheduleRegistry.named(String($0).trimmingCharacters(in: .whitespaces)) }
-        } ?? ScheduleRegistry.all.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
+        } ?? ScheduleRegistry.distinct.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
         let plan = BenchPlan(
             problems: problems, iterations: iterations, schedules: schedules,
             peers: peers ? PeerCatalog.all : [], budget: budget, minimumRuns: minRuns, threads: threads)
         let machine = Machine.current()
         let display = BenchProgressDisplay()
         let ceilings = try roofline
-            ? RooflineMeter(machine: machine, schedules: ScheduleRegistry.all, precision: base.precision, threads: threads)
+            ? RooflineMeter(machine: machine, schedules: ScheduleRegistry.distinct, precision: base.precision, threads: threads)
                 .measure { display.note($0) }
             : nil
         let runner = BenchRunner(plan: plan, meter: PerfKitRunMeter())

@@ -8,6 +8,12 @@ struct MicroCommand: ParsableCommand {
         commandName: "micro",
         abstract: "The seed's micro-benchmarks in Swift, timed as %timeit times them.",
         discussion: """
+            Each function is timed as IPython's %timeit does: autorange (batches of 1, 2, 5, 10, \
+            20, 50, … loops until one takes 0.2 s), then --repeat batches of that many loops. \
+            Both of IPython's lines are printed: the seed's "N loops, best of R: X per loop" and \
+            the modern "mean ± std. dev." form. Timings mean something in a release build only \
+            (`swift build -c release`).
+
             Examples:
               diffuse micro norm
               diffuse micro loop --iterations 10000000
@@ -18,8 +24,8 @@ struct MicroCommand: ParsableCommand {
 
 /// IPython's %timeit options, shared by the micro-benchmarks.
 struct TimeitOptions: ParsableArguments {
-    @Option(name: .customLong("repeat"), help: ArgumentHelp("Timed batches (IPython's -r); the seed showed best of 3.", valueName: "r"))
-    var repeats: Int = 7
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Timed batches (IPython's -r): the seed's best of 3 by default; modern IPython takes 7.", valueName: "r"))
+    var repeats: Int = 3
 
     @Option(name: .long, help: ArgumentHelp("Loops per batch (IPython's -n; default: autorange to 0.2 s).", valueName: "n"))
     var loops: Int?
@@ -46,7 +52,7 @@ struct MicroNormCommand: ParsableCommand {
             without BLAS). Each is timed as %timeit does (autorange, then --repeat batches) and \
             printed in the seed's form ("10 loops, best of 3: 1.9 ms per loop") and modern \
             IPython's (mean ± std. dev.). Results go through PerfKit's blackHole so the \
-            optimiser cannot drop the work.
+            optimiser cannot drop the work. About 10 seconds in a release build.
 
             All seven must agree within a relative 1e-12, or n·ε when that is larger (the \
             rounding bound of a plain left-to-right sum of n positive terms; 2.2e-10 for a \
@@ -56,8 +62,6 @@ struct MicroNormCommand: ParsableCommand {
             plain loop ends about 1.1e-12 from the exact sum, so 1e-12 alone would be too \
             tight. Below that (e.g. --length 1000, whose norm² is 332,833,500) all seven are \
             exact and equal. If they disagree the command fails after printing.
-
-            Timings are meaningful in a release build only (`swift build -c release`).
 
             Examples:
               diffuse micro norm

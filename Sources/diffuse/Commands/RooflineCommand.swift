@@ -11,7 +11,7 @@ struct RooflineCommand: ParsableCommand {
         discussion: """
             Memory bandwidth is measured as STREAM does: copy (c = a) and triad (a = b + s·c) over \
             three arrays each four times the largest cache, on all cores, best of --trials, counting \
-            16 and 24 bytes per element. A schedule that does one step per pass over memory must move \
+            16 and 24 bytes per element; the same kernels on arrays that fit in L3 give the L3 bandwidth. A schedule that does one step per pass over memory must move \
             at least 16 bytes per update in double precision (8 in single), so for grids larger than the \
             caches it cannot beat bandwidth ÷ 16 B updates per second; only temporal blocking gets past \
             that. The in-cache ceiling is the best rate any verified schedule reaches on a grid whose two \
@@ -44,7 +44,7 @@ struct RooflineCommand: ParsableCommand {
 
     func run() throws {
         let meter = RooflineMeter(
-            machine: Machine.current(), schedules: ScheduleRegistry.all, precision: try Precision(parsing: precision),
+            machine: Machine.current(), schedules: ScheduleRegistry.distinct, precision: try Precision(parsing: precision),
             threads: threads, budget: 0.2, trials: trials)
         let roofline = try meter.measure { Terminal.standardError($0 + "\n") }
         if format == "json" {
@@ -58,6 +58,14 @@ struct RooflineCommand: ParsableCommand {
         let element = (try? Precision(parsing: precision))?.byteWidth ?? 8
         let memoryBound = roofline.bandwidthBytesPerSecond / Double(2 * element)
         lines.append("  one step per sweep: at most \(formatRate(memoryBound)) updates/s (\(2 * element) B per update)")
+        if let cache = roofline.cacheBandwidth, let best = roofline.cacheBandwidthBytesPerSecond {
+            lines.append("")
+            lines.append("L3 bandwidth (STREAM, arrays of \(formatBytes(cache.first?.arrayBytes ?? 0)), for grids that fit in L3)")
+            for result in cache {
+                lines.append("  \(result.kernel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(significant(result.bytesPerSecond / 1e9, 3)) GB/s")
+            }
+            lines.append("  one step per sweep: at most \(formatRate(best / Double(2 * element))) updates/s")
+        }
         lines.append("")
         lines.append("In-cache update rate (\(roofline.inCache.rows)×\(roofline.inCache.cols) \(roofline.inCache.precision), \(roofline.inCache.iterations) steps; two copies fill one core's L2)")
         for rate in roofline.inCache.rates {

@@ -27,8 +27,8 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Number of explicit-Euler steps.")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Schedule that steps the field (see `diffuse variants`).", valueName: "name"))
-    var variant: String = "reference"
+    @Option(name: .long, help: ArgumentHelp("Schedule that steps the field (see `diffuse variants`); auto picks the fastest for the workload.", valueName: "name"))
+    var variant: String = "auto"
 
     @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
@@ -122,8 +122,10 @@ struct RunCommand: ParsableCommand {
             try PNGFile.write(simulation.grid, to: png)
             written.append(png)
         }
+        let resolved = (schedule as? AutoSchedule)?.choice(for: problem) ?? schedule
         return RunReport(
-            problem: problem, variant: schedule.descriptor.name, threads: schedule.descriptor.isParallel ? context.resolvedThreads : 1,
+            problem: problem, variant: schedule.descriptor.name, schedule: resolved.descriptor.name,
+            threads: schedule.threads(for: problem, context: context),
             iterations: iterations, elapsed: simulation.steppingSeconds, initial: initial, final: final, files: written)
     }
 }
@@ -133,19 +135,19 @@ struct RunReport: Encodable {
     let rows: Int, cols: Int, iterations: Int
     let boundary: String, initial: String, precision: String
     let diffusivity: Double, dt: Double, dx: Double, coefficient: Double
-    let variant: String, threads: Int
+    let variant: String, schedule: String, threads: Int
     let elapsedSeconds: Double, perIterationSeconds: Double, updatesPerSecond: Double
     let mass: Double, initialMass: Double, relativeMassDrift: Double
     let min: Double, max: Double
     let files: [String]
 
     enum CodingKeys: String, CodingKey {
-        case rows, cols, iterations, boundary, initial, precision, diffusivity, dt, dx, coefficient, variant, threads
+        case rows, cols, iterations, boundary, initial, precision, diffusivity, dt, dx, coefficient, variant, schedule, threads
         case elapsedSeconds = "elapsed_s", perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s"
         case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files
     }
 
-    init(problem: Problem, variant: String, threads: Int, iterations: Int, elapsed: Double,
+    init(problem: Problem, variant: String, schedule: String, threads: Int, iterations: Int, elapsed: Double,
          initial: FieldSummary, final: FieldSummary, files: [String]) {
         rows = problem.rows
         cols = problem.cols
@@ -158,6 +160,7 @@ struct RunReport: Encodable {
         dx = problem.dx
         coefficient = problem.coefficient
         self.variant = variant
+        self.schedule = schedule
         self.threads = threads
         elapsedSeconds = elapsed
         perIterationSeconds = iterations > 0 ? elapsed / Double(iterations) : 0
@@ -174,7 +177,7 @@ struct RunReport: Encodable {
         var lines = [
             "grid        \(rows)×\(cols), \(boundary), initial \(initial), \(precision)",
             "model       D = \(formatNumber(diffusivity)), dt = \(formatNumber(dt)), dx = \(formatNumber(dx)), D·dt/dx² = \(formatNumber(coefficient))",
-            "steps       \(iterations) with \(variant)\(threads > 1 ? " on \(threads) threads" : "")",
+            "steps       \(iterations) with \(variant == schedule ? variant : "\(variant) → \(schedule)")\(threads > 1 ? " on \(threads) threads" : "")",
             "elapsed     \(formatSeconds(elapsedSeconds)) (\(formatSeconds(perIterationSeconds)) per step)",
             "throughput  \(formatRate(updatesPerSecond)) cell updates/s",
             "mass        \(formatNumber(mass)) (initial \(formatNumber(initialMass)), relative drift \(String(format: "%.2e", relativeMassDrift)))",

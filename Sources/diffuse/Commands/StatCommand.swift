@@ -42,8 +42,8 @@ struct StatCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var model: ModelOptions
 
-    @Option(name: .long, help: ArgumentHelp("Schedule to count (see `diffuse variants`).", valueName: "name"))
-    var variant: String = "fused"
+    @Option(name: .long, help: ArgumentHelp("Schedule to count (see `diffuse variants`; default fused).", valueName: "name"))
+    var variant: String?
 
     @Flag(name: .long, help: "Count every schedule and print one comparison table.")
     var all = false
@@ -72,6 +72,7 @@ struct StatCommand: ParsableCommand {
             do { _ = try PerfEvent.parseList(events) } catch { throw ValidationError("--events: \(error)") }
         }
         if all, events != nil { throw ValidationError("--events applies to one variant; --all counts a fixed set of events") }
+        if all, variant != nil { throw ValidationError("give either --variant NAME or --all, not both") }
     }
 
     func run() throws {
@@ -81,12 +82,12 @@ struct StatCommand: ParsableCommand {
         if all {
             let runner = StatRunner(plan: plan, meter: PerfKitRunMeter())
             let progress = StatProgress()
-            let comparison = try runner.compare(ScheduleRegistry.all) { progress.show("[\($1)/\($2)] \($0)…") }
+            let comparison = try runner.compare(ScheduleRegistry.distinct) { progress.show("[\($1)/\($2)] \($0)…") }
             progress.finish()
             Terminal.standardOutput(format == "json" ? try jsonText(comparison) : comparison.text)
             return
         }
-        let schedule = try ScheduleRegistry.named(variant)
+        let schedule = try ScheduleRegistry.named(variant ?? "fused")
         let result = try StatRunner(plan: plan).stat(schedule)
         Terminal.standardOutput(format == "json" ? try jsonText(result) : result.text)
     }

@@ -97,7 +97,7 @@ struct SweepCommand: ParsableCommand {
         progress.finish()
         switch format {
         case "json": Terminal.standardOutput(try jsonText(report))
-        case "csv": Terminal.standardOutput(report.table(bars: false).csv)
+        case "csv": Terminal.standardOutput(report.csv)
         default: Terminal.standardOutput(report.text)
         }
     }

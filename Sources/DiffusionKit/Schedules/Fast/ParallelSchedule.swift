@@ -18,9 +18,11 @@
 /// bandwidth: two cores streaming 3.3 MB grids through L3 every step, or
 /// 134 MB grids through DRAM — which `temporal` avoids.
 ///
-/// Edge cases: `context.threads` (0: every core) is capped so that each
-/// thread has at least `FastSupport.minimumCellsPerThread` cells and one row;
-/// smaller grids (3 × 3, 3 × 5) run on the calling thread alone. Concurrent
+/// Edge cases: an explicit `context.threads` is honoured (at most one thread
+/// per row); the default, every core, is capped so that each thread has at
+/// least `FastSupport.minimumCellsPerThread` cells — grids below 256 × 256
+/// run on the calling thread alone, where a barrier would cost more than it
+/// saves. Concurrent
 /// runs with the same thread count share one team and take turns.
 /// Bit-identical to `ReferenceSchedule`.
 public struct ParallelSchedule: Schedule {
@@ -36,6 +38,10 @@ public struct ParallelSchedule: Schedule {
         )
     }
 
+    public func threads(for problem: Problem, context: ExecutionContext) -> Int {
+        FastSupport.members(context: context, rows: problem.rows, cols: problem.cols)
+    }
+
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) {
         Self.advance(&grid, steps: steps, problem: problem, context: context)
     }
@@ -49,7 +55,7 @@ public struct ParallelSchedule: Schedule {
     ) {
         guard steps > 0 else { return }
         let rows = grid.rows, cols = grid.cols
-        let members = FastSupport.members(requested: context.resolvedThreads, rows: rows, cols: cols)
+        let members = FastSupport.members(context: context, rows: rows, cols: cols)
         let bands = FastSupport.bands(rows: rows, members: members)
         let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
         let edges = GridEdges<Scalar>(
@@ -57,7 +63,7 @@ public struct ParallelSchedule: Schedule {
             fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer))
         let team = members > 1 ? ThreadTeam.shared(size: members) : nil
         var next = ScratchPool.take(rows: rows, cols: cols, as: Scalar.self)
-        context.phase("step") {
+        context.phase("steps (on the thread team)") {
             grid.withUnsafeMutableBufferPointer { first in
                 next.withUnsafeMutableBufferPointer { second in
                     let a = first.baseAddress!, b = second.baseAddress!

@@ -45,10 +45,12 @@
 /// bandwidth-bound and runs at the kernel's in-cache speed; halos cost
 /// (D − 1)/band of the rows and 2D/tile of the columns (2–4 %).
 ///
-/// Edge cases: steps not divisible by D give sweeps of two depths; tiny grids
-/// fall back to one step per sweep (3 × 3 runs with D = 1, unless a depth is
-/// given); threads are capped as in `parallel`, and also so that each band
-/// has at least 16 rows. Bit-identical to `ReferenceSchedule`: every cell of
+/// Edge cases: steps not divisible by D give sweeps of two depths; grids
+/// whose two copies fit the threads' L2 caches (up to 256² Double on two
+/// cores), and tiny ones, run one step per sweep, D = 1 (unless a depth is
+/// given) with `parallel`'s band kernel, so `temporal` is never much slower
+/// than `parallel`; threads are chosen as in `parallel`, and by default also
+/// so that each band has 16 rows. Bit-identical to `ReferenceSchedule`: every cell of
 /// every level is computed by the same kernel from the same values.
 public struct TemporalSchedule: Schedule {
     /// Steps per sweep, or nil to derive them from the grid (`TemporalPlan`).
@@ -63,7 +65,7 @@ public struct TemporalSchedule: Schedule {
     }
 
     /// With a fixed tile width too: for tests, which need tiles on small grids.
-    public init(depth: Int?, tileWidth: Int?) {
+    init(depth: Int?, tileWidth: Int?) {
         precondition(depth.map { $0 >= 1 } ?? true, "depth must be at least 1")
         precondition(tileWidth.map { $0 >= 1 } ?? true, "tiles must be at least one column wide")
         self.depth = depth
@@ -78,6 +80,10 @@ public struct TemporalSchedule: Schedule {
                 + "so the grid crosses the memory bus once per sweep, not once per step",
             isParallel: true
         )
+    }
+
+    public func threads(for problem: Problem, context: ExecutionContext) -> Int {
+        TemporalPlan.members(context: context, rows: problem.rows, cols: problem.cols)
     }
 
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) {
@@ -100,7 +106,7 @@ public struct TemporalSchedule: Schedule {
         let rows = grid.rows, cols = grid.cols
         let plan = TemporalPlan(
             rows: rows, cols: cols, scalarBytes: MemoryLayout<Scalar>.stride, steps: steps,
-            threads: context.resolvedThreads, depth: depth, tileWidth: tileWidth)
+            context: context, depth: depth, tileWidth: tileWidth)
         let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
         let edges = GridEdges<Scalar>(
             boundary: problem.boundary, coefficient: Scalar(problem.coefficient),
@@ -114,7 +120,7 @@ public struct TemporalSchedule: Schedule {
         let ringLevels = plan.depth - 1 + (plan.isTiled && problem.boundary == .periodic ? 1 : 0)
         let ringCount = max(1, ringLevels * ringSlots * ringStride)
         var next = ScratchPool.take(rows: rows, cols: cols, as: Scalar.self)
-        context.phase("sweep") {
+        context.phase("sweeps (on the thread team)") {
             grid.withUnsafeMutableBufferPointer { first in
                 next.withUnsafeMutableBufferPointer { second in
                     let a = first.baseAddress!, b = second.baseAddress!
@@ -128,10 +134,18 @@ public struct TemporalSchedule: Schedule {
                         var source = a, target = b
                         for sweep in 0 ..< plan.sweeps(steps: steps) {
                             let depth = plan.depth(ofSweep: sweep, steps: steps)
-                            for tile in plan.tiles {
-                                Sweep(source: source, target: target, rows: rows, cols: cols,
-                                      band: plan.bands[member], tile: tile, wholeRows: !plan.isTiled,
-                                      depth: depth, ring: ring, ringStride: ringStride, edges: edges).run()
+                            if depth == 1 && !plan.isTiled {
+                                // Grids too small to block: `parallel`'s band
+                                // kernel, without the wavefront's bookkeeping.
+                                Scalar.updateBand(
+                                    source: source, target: target, rows: rows, cols: cols,
+                                    band: plan.bands[member], edges: edges)
+                            } else {
+                                for tile in plan.tiles {
+                                    Sweep(source: source, target: target, rows: rows, cols: cols,
+                                          band: plan.bands[member], tile: tile, wholeRows: !plan.isTiled,
+                                          depth: depth, ring: ring, ringStride: ringStride, edges: edges).run()
+                                }
                             }
                             // The next sweep reads rows that other threads wrote.
                             team?.barrier()
@@ -324,14 +338,24 @@ struct TemporalPlan {
     /// Tiles are at least this wide, so that column halos stay a small part.
     static let minimumTileWidth = 256
 
-    init(rows: Int, cols: Int, scalarBytes: Int, steps: Int, threads: Int,
+    /// Threads for a rows × cols grid: `parallel`'s rule, and without an
+    /// explicit count at most one per `minimumBandRows` rows.
+    static func members(context: ExecutionContext, rows: Int, cols: Int) -> Int {
+        let members = FastSupport.members(context: context, rows: rows, cols: cols)
+        return context.threads == 0 ? max(1, min(members, rows / minimumBandRows)) : members
+    }
+
+    init(rows: Int, cols: Int, scalarBytes: Int, steps: Int, context: ExecutionContext = .init(),
          depth requested: Int? = nil, tileWidth requestedWidth: Int? = nil) {
-        var members = FastSupport.members(requested: threads, rows: rows, cols: cols)
-        members = max(1, min(members, rows / Self.minimumBandRows))
+        let members = Self.members(context: context, rows: rows, cols: cols)
         bands = FastSupport.bands(rows: rows, members: members)
         let shortestBand = bands.map(\.count).min()!
+        // Two grids that fit the threads' L2 caches have nothing to gain from
+        // blocking; two that fit L3 a little (the round trip through L3 is
+        // cheap); larger ones a lot.
         let gridBytes = rows * cols * scalarBytes
-        let preferred = 2 * gridBytes <= FastSupport.level3CacheBytes ? Self.cachedDepth : Self.streamingDepth
+        let preferred = 2 * gridBytes <= members * FastSupport.level2CacheBytes ? 1
+            : 2 * gridBytes <= FastSupport.level3CacheBytes ? Self.cachedDepth : Self.streamingDepth
         let automatic = max(1, min(preferred, shortestBand / 4))
         depth = max(1, min(requested ?? automatic, steps))
 

@@ -1,0 +1,44 @@
+import DiffusionKit
+import Testing
+
+@Suite("auto")
+struct AutoScheduleTests {
+    static let shapes: [(Int, Int)] = [(3, 3), (3, 5), (17, 1000), (1000, 17), (100, 100), (181, 181), (182, 182), (333, 517)]
+
+    @Test("picks a registered schedule, and what it picks agrees with the reference bit for bit",
+          arguments: shapes.indices)
+    func picksVerifiedSchedules(index: Int) throws {
+        let (rows, cols) = Self.shapes[index]
+        for boundary in [Boundary.periodic, .reflecting, .fixed(0.75)] {
+            let problem = Problem(rows: rows, cols: cols, dt: 0.2, boundary: boundary, initial: .gaussian(width: 2))
+            let choice = AutoSchedule().choice(for: problem)
+            #expect(ScheduleRegistry.names.contains(choice.descriptor.name))
+            #expect(!ScheduleRegistry.aliases.contains(choice.descriptor.name))
+            for precision in [Precision.double, .float] {
+                var problem = problem
+                problem.precision = precision
+                if precision == .double {
+                    try expectAgreement(problem, Double.self)
+                } else {
+                    try expectAgreement(problem, Float.self)
+                }
+            }
+        }
+    }
+
+    private func expectAgreement<Scalar: DiffusionScalar>(_ problem: Problem, _: Scalar.Type) throws {
+        var expected = try problem.makeInitialGrid(Scalar.self)
+        var grid = expected
+        try ReferenceSchedule().run(&expected, steps: 21, problem: problem)
+        try AutoSchedule().run(&grid, steps: 21, problem: problem)
+        #expect(grid == expected, "\(problem)")
+    }
+
+    @Test("small grids go to simd, larger ones to temporal")
+    func rule() {
+        #expect(AutoSchedule().choice(for: Problem(rows: 100, cols: 100)).descriptor.name == "simd")
+        #expect(AutoSchedule().choice(for: Problem(rows: 181, cols: 181)).descriptor.name == "simd")
+        #expect(AutoSchedule().choice(for: Problem(rows: 182, cols: 182)).descriptor.name == "temporal")
+        #expect(AutoSchedule().choice(for: Problem.seed).descriptor.name == "temporal")
+    }
+}
