@@ -21,8 +21,14 @@ struct Diffuse: ParsableCommand {
             dt = 0.1, dx = 1, periodic boundaries, a square block of 0.005 in the middle.
 
             Examples:
-              diffuse run                                   the seed's workload, summarised
-              diffuse run --size 333x517 --boundary fixed=1 --output field.npy --png field.png
+              diffuse run                         the seed's workload, fastest schedule
+              diffuse run --size 333x517 --boundary fixed=1 --output field.npy
+              diffuse bench                       every schedule ranked: the Wrap Up
+              diffuse bench --peers               beside NumPy, numexpr, SciPy, Numba, C
+              diffuse variants                    the ladder, and each rung's lesson
+              diffuse profile --variant in-place  which phase eats the time (%lprun)
+              diffuse stat --variant fused        perf stat of the stepping only
+              diffuse roofline                    this machine's ceilings
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, BenchCommand.self, VariantsCommand.self, RooflineCommand.self,
@@ -61,7 +67,7 @@ struct Diffuse: ParsableCommand {
         // ArgumentParser's own messages can span lines; keep the first.
         let firstLine = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? message
         Terminal.standardError("diffuse: error: \(firstLine)\n")
-        Glibc.exit(code.rawValue)
+        terminate(code.rawValue)
     }
 }
 
@@ -70,4 +76,13 @@ struct CommandFailure: Error, CustomStringConvertible {
     let message: String
     init(_ message: String) { self.message = message }
     var description: String { message }
+}
+
+/// Ends the process with `status`.
+private func terminate(_ status: Int32) -> Never {
+    #if canImport(Glibc)
+    Glibc.exit(status)
+    #else
+    Darwin.exit(status)
+    #endif
 }

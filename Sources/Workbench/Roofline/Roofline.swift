@@ -6,8 +6,9 @@ import PerfKit
 /// Three ceilings bound an explicit-Euler sweep, one for each place its two
 /// grids (its working set: rows × cols × element size × 2) can live:
 /// - **In-cache update rate**, when they fit in the L2 caches of the cores
-///   used: the best rate any verified schedule reaches on such a grid, on all
-///   cores. The arithmetic and the load/store ports are then the limit.
+///   used: the best rate any verified schedule reaches on a grid whose two
+///   copies fill those caches, on all cores. The arithmetic, the load/store
+///   ports and the per-step synchronisation are then the limit.
 /// - **L3 bandwidth**, when they fit in the last-level cache, and
 /// - **memory (DRAM) bandwidth** beyond it, both measured as STREAM does. One
 ///   step per sweep must read every cell and write every cell at least once:

@@ -28,13 +28,18 @@ public struct RooflineMeter: Sendable {
         machine.caches.first { $0.level == 2 && $0.type != "Instruction" }?.sizeBytes ?? (1 << 20)
     }
 
-    /// The side of the in-cache grid: its two copies fill one core's L2.
+    /// Threads the measurement uses.
+    var threadCount: Int { threads > 0 ? threads : machine.logicalCPUsAvailable }
+
+    /// The side of the in-cache grid: its two copies fill half the L2 caches
+    /// of the cores used. (Filling them entirely does not work: the caches
+    /// also hold the stack, the code's data and the other grid's edge rows,
+    /// and a grid that just fits is evicted to L3 and runs at L3's bandwidth.)
     public var inCacheSide: Int {
-        max(16, CacheFit.largestSquareGrid(cacheBytes: l2PerCore, bytesPerElement: precision.byteWidth))
+        max(16, CacheFit.largestSquareGrid(cacheBytes: l2PerCore * threadCount / 2, bytesPerElement: precision.byteWidth))
     }
 
     public func measure(progress: (String) -> Void = { _ in }) throws -> Roofline {
-        let threadCount = threads > 0 ? threads : machine.logicalCPUsAvailable
         let largest = machine.caches.map(\.sizeBytes).max()
         progress("memory bandwidth (STREAM copy and triad, \(threadCount) threads)…")
         let bandwidth = MemoryBandwidth.measure(
@@ -49,8 +54,10 @@ public struct RooflineMeter: Sendable {
 
         let side = inCacheSide
         let problem = Problem(rows: side, cols: side, boundary: .periodic, initial: .gaussian(width: Double(side) / 8), precision: precision)
-        // About 20 M updates a run: long enough to time, short for slow rungs.
-        let iterations = max(10, 20_000_000 / (side * side))
+        // About 60 M updates a run: tens of milliseconds for the fast
+        // schedules, long enough to time well; a fraction of a second for the
+        // slow rungs.
+        let iterations = max(10, 60_000_000 / (side * side))
         progress("in-cache update rate (\(side)×\(side), \(iterations) steps, every schedule)…")
         let plan = BenchPlan(problems: [problem], iterations: iterations, schedules: schedules, budget: budget, minimumRuns: 3, threads: threads)
         let report = try BenchRunner(plan: plan).run(machine: machine, date: "")

@@ -15,7 +15,7 @@ struct RooflineCommand: ParsableCommand {
             at least 16 bytes per update in double precision (8 in single), so for grids larger than the \
             caches it cannot beat bandwidth ÷ 16 B updates per second; only temporal blocking gets past \
             that. The in-cache ceiling is the best rate any verified schedule reaches on a grid whose two \
-            copies fill one core's L2. `diffuse bench` measures both and shows each schedule's share of \
+            copies fill half the L2 caches of the cores used. `diffuse bench` measures both and shows each schedule's share of \
             the ceiling that applies to its working set.
 
             Examples:
@@ -67,7 +67,7 @@ struct RooflineCommand: ParsableCommand {
             lines.append("  one step per sweep: at most \(formatRate(best / Double(2 * element))) updates/s")
         }
         lines.append("")
-        lines.append("In-cache update rate (\(roofline.inCache.rows)×\(roofline.inCache.cols) \(roofline.inCache.precision), \(roofline.inCache.iterations) steps; two copies fill one core's L2)")
+        lines.append("In-cache update rate (\(roofline.inCache.rows)×\(roofline.inCache.cols) \(roofline.inCache.precision), \(roofline.inCache.iterations) steps; two copies fill half the cores' L2 caches)")
         for rate in roofline.inCache.rates {
             lines.append("  \(rate.schedule.padding(toLength: 18, withPad: " ", startingAt: 0)) \(formatRate(rate.updatesPerSecond)) updates/s")
         }

@@ -17,8 +17,8 @@ struct RunCommand: ParsableCommand {
               diffuse run
               diffuse run --size 333x517 --boundary reflecting --output field.npy
               diffuse run --boundary fixed=1 --initial gaussian --width 20 --png heat.png
-              diffuse run --initial file:start.npy --iterations 2000 --output end.csv --json
-              diffuse run --every 100 --output-dir snapshots      # snapshots/step_000.npy … step_500.npy
+              diffuse run --initial file:start.npy --iterations 2000 --output end.csv
+              diffuse run --every 100 --output-dir snapshots   # step_000.npy … step_500.npy
             """
     )
 
