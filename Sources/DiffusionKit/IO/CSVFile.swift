@@ -3,6 +3,8 @@
 /// to the same binary value (Swift's `description`), so nothing is lost.
 public enum CSVFile {
     /// Writes `grid` to `path` atomically.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public static func write<Scalar: DiffusionScalar>(_ grid: Grid<Scalar>, to path: String) throws(DiffusionError) {
         let writer = try AtomicFileWriter(path: path)
         try grid.withUnsafeBufferPointer { (cells) throws(DiffusionError) in

@@ -18,6 +18,8 @@ public enum NPYFile {
     }
 
     /// Reads a two-dimensional float64 or float32 `.npy` file into a grid.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public static func read<Scalar: DiffusionScalar>(path: String, as _: Scalar.Type = Scalar.self) throws(DiffusionError) -> Grid<Scalar> {
         let file = try InputFile(path: path)
         let header = try NPYHeader.read(from: file)
@@ -74,6 +76,8 @@ public enum NPYFile {
     }
 
     /// Writes `grid` to `path` atomically (a temporary file renamed into place).
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public static func write<Scalar: DiffusionScalar>(_ grid: Grid<Scalar>, to path: String) throws(DiffusionError) {
         let writer = try AtomicFileWriter(path: path)
         try writer.write(header(for: grid))

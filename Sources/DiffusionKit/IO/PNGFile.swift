@@ -16,6 +16,8 @@ public enum PNGFile {
     }
 
     /// The PNG file for `grid`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public static func encode<Scalar: DiffusionScalar>(_ grid: Grid<Scalar>) -> [UInt8] {
         var (low, high) = (Double.infinity, -Double.infinity)
         grid.withUnsafeBufferPointer { cells in

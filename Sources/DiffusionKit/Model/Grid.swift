@@ -27,6 +27,8 @@ public struct Grid<Scalar: DiffusionScalar>: @unchecked Sendable {
     /// - Precondition: `rows` and `cols` are positive and `rows * cols` does not
     ///   overflow. `Problem.validate` checks sizes users type before any grid
     ///   is made; this precondition guards programmer error.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public init(rows: Int, cols: Int, repeating value: Scalar = 0) {
         precondition(rows > 0 && cols > 0, "a grid needs at least one row and one column")
         let (count, overflow) = rows.multipliedReportingOverflow(by: cols)

@@ -106,6 +106,8 @@ public struct Problem: Sendable, Hashable {
     /// For `file` initial conditions the file's shape must equal the problem's
     /// (use `Problem.adoptingShape(ofFile:)` first); float64 files are rounded
     /// to float32 when `Scalar` is `Float`.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func makeInitialGrid<Scalar: DiffusionScalar>(_: Scalar.Type = Scalar.self) throws(DiffusionError) -> Grid<Scalar> {
         if case .file(let path) = initial {
             let loaded = try NPYFile.read(path: path, as: Scalar.self)
@@ -134,6 +136,8 @@ public struct Problem: Sendable, Hashable {
     /// boundaries, |V|. Diffusion never leaves the range spanned by the initial
     /// values and the boundary value (a discrete maximum principle for r ≤ 1/4),
     /// so this scales every absolute error bound.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public func magnitude<Scalar: DiffusionScalar>(of initialGrid: Grid<Scalar>) -> Double {
         let fieldMax = initialGrid.withUnsafeBufferPointer { cells in
             cells.reduce(0.0) { max($0, abs(Double($1))) }

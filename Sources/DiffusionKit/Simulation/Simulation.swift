@@ -26,11 +26,16 @@ public struct Simulation<Scalar: DiffusionScalar> {
     /// The wall-clock duration a chunk of steps aims for.
     public var targetChunkSeconds = 0.1
     private var chunk = 1
+    /// The field at the start of the current chunk, in a buffer kept for the
+    /// whole simulation (a fresh copy per chunk would page-fault every time).
+    private var checkpoint: Grid<Scalar>?
 
     /// A simulation of `problem` from its initial condition.
     ///
     /// Validates the problem (sizes, parameters, stability unless
     /// `allowUnstable`), checks the memory it needs and that `schedule` supports it.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public init(problem: Problem, schedule: any Schedule, context: ExecutionContext = .init(), allowUnstable: Bool = false) throws(DiffusionError) {
         try problem.validate(allowUnstable: allowUnstable)
         // The field, the schedule's scratch grid, and the checkpoint copy.
@@ -49,17 +54,20 @@ public struct Simulation<Scalar: DiffusionScalar> {
     /// - Throws: `DiffusionError.nonFinite(step:)` naming the first step whose
     ///   field holds a NaN or infinity; the simulation then holds the field
     ///   before that step.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
     public mutating func advance(steps: Int, progress: (Int) -> Void = { _ in }) throws(DiffusionError) {
         var remaining = steps
         while remaining > 0 {
             let count = min(chunk, remaining)
-            let checkpoint = grid
+            if checkpoint == nil { checkpoint = Grid(rows: problem.rows, cols: problem.cols) }
+            checkpoint!.assign(from: grid)
             let started = monotonicSeconds()
             try schedule.run(&grid, steps: count, problem: problem, context: context)
             let elapsed = monotonicSeconds() - started
             steppingSeconds += elapsed
             if !FieldComparison.isFinite(grid) {
-                try locateNonFinite(from: checkpoint, within: count)
+                try locateNonFinite(from: checkpoint!, within: count)
             }
             step += count
             remaining -= count
