@@ -6,6 +6,7 @@
 // runner. Python peers need python3 with NumPy and SciPy (as CI installs them);
 // numexpr and Numba may be missing, and then must be reported skipped.
 
+import DiffusionKit
 import Foundation
 import Testing
 import Workbench
@@ -380,7 +381,7 @@ private final class TemporaryFolder {
     /// A workload on `grid` with D = 0.9, dt = 0.05, dx = 0.5 (k = 0.18) and a zero budget.
     func workload(
         _ grid: Grid, boundary: String, iterations: Int,
-        precision: PeerWorkload.Precision = .double, minRuns: Int = 1
+        precision: Precision = .double, minRuns: Int = 1
     ) throws -> PeerWorkload {
         let input = url.appendingPathComponent("initial-\(UUID().uuidString).npy")
         try grid.write(to: input, float: precision == .float)

@@ -189,7 +189,7 @@ public struct BenchRunner: Sendable {
         let workload = PeerWorkload(
             rows: problem.rows, cols: problem.cols, iterations: plan.iterations,
             boundary: problem.boundary.description, diffusivity: problem.diffusivity, dt: problem.dt, dx: problem.dx,
-            precision: problem.precision == .double ? .double : .float,
+            precision: problem.precision,
             initialField: initialPath, outputDirectory: folder.appendingPathComponent("out"),
             budget: plan.budget, minRuns: plan.minimumRuns, threads: plan.threads > 0 ? plan.threads : nil)
         var results: [BenchResult] = []

@@ -1,6 +1,7 @@
 // PeerRunner.swift: finds Python and a C compiler, builds the C peer once,
 // runs peers as child processes and turns what they print into outcomes.
 
+import DiffusionKit
 import Foundation
 
 /// Runs ``Peer``s on a ``PeerWorkload``.
@@ -404,44 +405,21 @@ public final class PeerRunner: @unchecked Sendable {
     /// Why the .npy file at `url` does not hold a C-order `workload.rows` ×
     /// `workload.cols` field of `workload.precision`, or nil if it does.
     static func npyMismatch(_ url: URL, _ workload: PeerWorkload) -> String? {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            return "cannot open \(url.path)"
+        let header: NPYHeader
+        do {
+            header = try NPYFile.readHeader(path: url.path)
+        } catch {
+            return error.description
         }
-        defer { try? handle.close() }
-        guard let preamble = try? handle.read(upToCount: 12), preamble.count >= 10,
-              preamble.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59])
-        else { return "\(url.path) is not a .npy file" }
-        let bytes = [UInt8](preamble)
-        let major = bytes[6]
-        let headerStart: Int
-        let headerLength: Int
-        if major == 1 {
-            headerStart = 10
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-        } else if bytes.count == 12 {
-            headerStart = 12
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-        } else {
-            return "\(url.path) is not a .npy file"
+        let descriptor = workload.precision.numpyDescriptor
+        guard header.descriptor == descriptor else {
+            return "\(url.path) is not \(descriptor) (\(workload.precision.rawValue)) but '\(header.descriptor)'"
         }
-        guard headerLength < 1 << 20,
-              (try? handle.seek(toOffset: UInt64(headerStart))) != nil,
-              let data = try? handle.read(upToCount: headerLength), data.count == headerLength,
-              let header = String(data: data, encoding: .isoLatin1)
-        else { return "\(url.path) has a truncated .npy header" }
-
-        let descr = workload.precision.npyDescr
-        guard header.contains("'descr': '\(descr)'") else {
-            return "\(url.path) is not \(descr) (\(workload.precision.rawValue)); header \(header.trimmingCharacters(in: .whitespacesAndNewlines))"
-        }
-        guard header.contains("'fortran_order': False") else {
+        guard !header.fortranOrder else {
             return "\(url.path) is in Fortran order"
         }
-        let compact = header.filter { !$0.isWhitespace }
-        guard compact.contains("'shape':(\(workload.rows),\(workload.cols))")
-                || compact.contains("'shape':(\(workload.rows),\(workload.cols),)")
-        else {
-            return "\(url.path) is not \(workload.rows) × \(workload.cols); header \(header.trimmingCharacters(in: .whitespacesAndNewlines))"
+        guard header.rows == workload.rows, header.cols == workload.cols else {
+            return "\(url.path) is not \(workload.rows) × \(workload.cols) but \(header.rows) × \(header.cols)"
         }
         return nil
     }

@@ -1,8 +1,9 @@
 // PeerWorkload.swift: what a peer is asked to compute, and what comes back.
 //
-// Plain values on purpose: the peers know nothing of DiffusionKit, and the
-// bench engine translates its `Problem` into these.
+// Plain values on purpose: the peers are other programs, and the bench
+// engine translates its `Problem` into what their command lines take.
 
+import DiffusionKit
 import Foundation
 
 /// One workload for a peer: u_t = D ∇²u on a `rows` × `cols` grid, explicit
@@ -10,20 +11,6 @@ import Foundation
 /// `initialField`, timed under the common protocol (one warm-up run, then runs
 /// until `budget` seconds are spent and at least `minRuns` are done).
 public struct PeerWorkload: Sendable, Hashable {
-    /// The element type of the grid; the peer computes in it.
-    public enum Precision: String, Sendable, Hashable {
-        case double
-        case float
-
-        /// The .npy `descr` of a field of this precision.
-        public var npyDescr: String {
-            switch self {
-            case .double: "<f8"
-            case .float: "<f4"
-            }
-        }
-    }
-
     public var rows: Int
     public var cols: Int
     public var iterations: Int
@@ -33,8 +20,9 @@ public struct PeerWorkload: Sendable, Hashable {
     public var diffusivity: Double
     public var dt: Double
     public var dx: Double
+    /// The element type of the grid; the peer computes in it.
     public var precision: Precision
-    /// A .npy file (C order, `precision.npyDescr`, shape rows × cols).
+    /// A .npy file (C order, `precision.numpyDescriptor`, shape rows × cols).
     public var initialField: URL
     /// Where the peer writes its final field, as `<peer name>.npy`; created if missing.
     public var outputDirectory: URL
