@@ -265,7 +265,7 @@ public struct BenchRunner: Sendable {
 
 extension Duration {
     /// The duration in seconds.
-    var inSeconds: Double {
+    public var inSeconds: Double {
         let (whole, attoseconds) = components
         return Double(whole) + Double(attoseconds) * 1e-18
     }

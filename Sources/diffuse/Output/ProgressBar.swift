@@ -29,8 +29,8 @@ final class ProgressBar {
     func update(_ done: Int) {
         guard enabled else { return }
         let now = ContinuousClock.now
-        let elapsed = (now - started).seconds
-        guard elapsed >= delay, !drawn || (now - lastDraw).seconds >= 0.1 || done == total else { return }
+        let elapsed = (now - started).inSeconds
+        guard elapsed >= delay, !drawn || (now - lastDraw).inSeconds >= 0.1 || done == total else { return }
         drawn = true
         lastDraw = now
         let width = 30
@@ -44,13 +44,5 @@ final class ProgressBar {
     func finish() {
         guard drawn else { return }
         Terminal.standardError("\r\u{1B}[2K")
-    }
-}
-
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double {
-        let (whole, attoseconds) = components
-        return Double(whole) + Double(attoseconds) * 1e-18
     }
 }
