@@ -7,7 +7,8 @@
 //   DiffusionKit  the model, the schedules and the file formats (no dependencies)
 //   PerfKit       timeit, perf stat, a region profiler, memory and machine facts;
 //                 knows nothing about diffusion
-//   diffuse       the command-line tool; the only place that joins the two
+//   Workbench     (internal) joins the two: the bench protocol, the gate, peers, reports
+//   diffuse       the command-line tool: parses, calls Workbench and the libraries, prints
 import PackageDescription
 
 // Native code generation.
