@@ -85,6 +85,18 @@ struct BenchCommandTests {
         #expect(result.standardError.contains("[1/2] fused") && result.standardError.contains("[2/2] nested"))
     }
 
+    @Test("--help lists each command's --format values", arguments: [
+        ("bench", "table, markdown, csv, json"), ("variants", "table, markdown, csv, json"), ("sweep", "table, json, csv"),
+        ("stat", "text, json"), ("profile", "text, json"), ("info", "text, json"), ("roofline", "text, json"),
+    ])
+    func formatValuesInHelp(command: String, values: String) throws {
+        let result = try DiffuseProcess.run([command, "--help"])
+        #expect(result.status == 0)
+        // Help wraps and pads its columns: compare with runs of white space as one space.
+        let help = result.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("--format <format> Output format. (values: \(values);"), "\(help)")
+    }
+
     @Test("variants lists the ladder with counterparts and lessons")
     func variants() throws {
         let result = try DiffuseProcess.run(["variants"])

@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: "Steps per run (every run is the full workload).")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time (default: all but reference and auto; see `diffuse variants`).", valueName: "a,b,…"))
+    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time, each once (default: all but reference and auto; see `diffuse variants`).", valueName: "a,b,…"))
     var variants: String?
 
     @Option(name: .long, help: ArgumentHelp("Comma-separated grid sizes (N or RxC): one table, runtime and speedup per size.", valueName: "n,n,…"))
