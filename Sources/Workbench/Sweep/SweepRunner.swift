@@ -145,6 +145,7 @@ public struct SweepRunner: Sendable {
         let context = ExecutionContext(threads: plan.threads)
         // Refuse at once a sweep whose largest point cannot fit.
         if let largest = sides.last {
+            // (`measuredGrids` is the same for either precision.)
             try plan.problem(side: largest).requireMeasurable(by: nil, gridsInMemory: Workload<Double>.measuredGrids)
         }
         var points: [SweepPoint] = []
