@@ -57,6 +57,8 @@ struct BenchCommandTests {
 
     @Test("bad bench options get a one-line error", arguments: [
         (["--variants", "nonesuch"], "unknown variant"),
+        (["--variants", ","], "--variants lists no schedule; available: reference, nested"),
+        (["--variants", " , "], "--variants lists no schedule"),
         (["--format", "xml"], "--format"),
         (["--size", "10", "--sizes", "20"], "either --size or --sizes"),
         (["--sizes", "10,two"], "invalid grid size"),
@@ -69,6 +71,30 @@ struct BenchCommandTests {
         #expect(result.standardError.hasPrefix("diffuse: error: ") && result.standardError.contains(message), "\(result.standardError)")
         #expect(result.standardError.filter { $0 == "\n" }.count == 1)
         #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test("--variants: a schedule named twice is timed and ranked once, at its first place")
+    func repeatedVariants() throws {
+        let result = try DiffuseProcess.run(["bench", "--variants", "fused, nested,fused", "--size", "16", "--iterations", "3",
+                                             "--budget", "0", "--min-runs", "1", "--no-roofline", "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let workloads = try #require(object["workloads"] as? [[String: Any]])
+        let results = try #require(workloads.first?["results"] as? [[String: Any]])
+        #expect(results.compactMap { $0["variant"] as? String }.sorted() == ["fused", "nested"])
+        #expect(result.standardError.contains("[1/2] fused") && result.standardError.contains("[2/2] nested"))
+    }
+
+    @Test("--help lists each command's --format values", arguments: [
+        ("bench", "table, markdown, csv, json"), ("variants", "table, markdown, csv, json"), ("sweep", "table, json, csv"),
+        ("stat", "text, json"), ("profile", "text, json"), ("info", "text, json"), ("roofline", "text, json"),
+    ])
+    func formatValuesInHelp(command: String, values: String) throws {
+        let result = try DiffuseProcess.run([command, "--help"])
+        #expect(result.status == 0)
+        // Help wraps and pads its columns: compare with runs of white space as one space.
+        let help = result.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("--format <format> Output format. (values: \(values);"), "\(help)")
     }
 
     @Test("variants lists the ladder with counterparts and lessons")

@@ -186,7 +186,7 @@ struct StatRunnerTests {
     func gate() throws {
         #expect(throws: GateFailure.self) { try StatRunner(plan: Self.plan).stat(WrongSchedule()) }
         let comparison = try StatRunner(plan: Self.plan).compare([WrongSchedule(), ReferenceSchedule()])
-        #expect(comparison.rows.map(\.status) == ["failed", "verified"])
+        #expect(comparison.rows.map(\.status) == [.failed, .verified])
         #expect(comparison.rows[0].elapsedSeconds == nil && comparison.rows[1].elapsedSeconds != nil)
         #expect(comparison.text.contains("FAILED"))
     }

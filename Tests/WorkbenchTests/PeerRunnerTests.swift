@@ -259,7 +259,7 @@ struct PeerRunnerTests {
     @Test func invalidWorkloadFails() throws {
         let folder = try TemporaryFolder()
         var workload = try folder.workload(Grid.sample(rows: 4, cols: 4), boundary: "periodic", iterations: 1)
-        workload.boundary = "fixed=abc"
+        workload.boundary = .fixed(.nan)
         let outcome = sharedRunner.run(try #require(PeerCatalog.peer(named: "c")), workload: workload)
         guard case .failed(let reason, _) = outcome else {
             Issue.record("expected failed, got \(outcome)")
@@ -386,7 +386,7 @@ private final class TemporaryFolder {
         let input = url.appendingPathComponent("initial-\(UUID().uuidString).npy")
         try grid.write(to: input, float: precision == .float)
         return PeerWorkload(
-            rows: grid.rows, cols: grid.cols, iterations: iterations, boundary: boundary,
+            rows: grid.rows, cols: grid.cols, iterations: iterations, boundary: try Boundary(parsing: boundary),
             diffusivity: 0.9, dt: 0.05, dx: 0.5, precision: precision,
             initialField: input, outputDirectory: url.appendingPathComponent("out"),
             budget: 0, minRuns: minRuns)

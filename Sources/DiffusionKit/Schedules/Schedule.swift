@@ -46,7 +46,8 @@ extension Schedule {
     public func limitation(for problem: Problem) -> String? { nil }
 
     public func threads(for problem: Problem, context: ExecutionContext) -> Int {
-        descriptor.isParallel ? context.resolvedThreads : 1
+        guard descriptor.isParallel else { return 1 }
+        return context.resolvedThreads
     }
 
     /// Advances `grid` by `steps` steps after checking the schedule supports `problem`.

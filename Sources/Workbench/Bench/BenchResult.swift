@@ -47,9 +47,9 @@ public struct BenchResult: Sendable, Codable {
     public var allocationsPerStep: Double?
     public var allocationsPerRun: Double?
     public var pageFaultsPerRun: Double?
-    /// The roofline ceiling that applies to this workload ("in-cache" or
-    /// "memory") and the share of it this entry reaches (1 = 100 %).
-    public var ceilingKind: String?
+    /// The roofline ceiling that applies to this workload ("in-cache", "L3"
+    /// or "memory") and the share of it this entry reaches (1 = 100 %).
+    public var ceilingKind: Roofline.Ceiling.Kind?
     public var ceilingFraction: Double?
     /// For peers: what ran them ("numpy 2.4.6", "gcc 12.2.0 -O3 -march=native").
     public var version: String?

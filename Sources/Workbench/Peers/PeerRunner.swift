@@ -116,7 +116,7 @@ public final class PeerRunner: @unchecked Sendable {
             "--diffusivity", String(workload.diffusivity),
             "--dt", String(workload.dt),
             "--dx", String(workload.dx),
-            "--boundary", workload.boundary,
+            "--boundary", workload.boundary.description,
             "--budget", String(workload.budget),
             "--min-runs", String(workload.minRuns),
         ]

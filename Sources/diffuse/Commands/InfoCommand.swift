@@ -25,15 +25,14 @@ struct InfoCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|json"))
-    var format: String = "text"
+    @Option(name: .long, help: "Output format.")
+    var format: ReportFormat = .text
 
     func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format \(format): expected text or json") }
     }
 
     func run() throws {
         let report = MachineReport(Machine.current())
-        Terminal.standardOutput(format == "json" ? try jsonText(report) : report.text)
+        Terminal.standardOutput(try format.render(report, text: \.text))
     }
 }

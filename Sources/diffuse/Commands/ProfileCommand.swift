@@ -41,19 +41,18 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|json"))
-    var format: String = "text"
+    @Option(name: .long, help: "Output format.")
+    var format: ReportFormat = .text
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format \(format): expected text or json") }
     }
 
     func run() throws {
         let problem = try model.problem()
         let schedule = try ScheduleRegistry.named(variant)
         let profile = try PhaseProfiler(problem: problem, iterations: iterations, threads: threads).profile(schedule)
-        Terminal.standardOutput(format == "json" ? try jsonText(profile) : profile.render())
+        Terminal.standardOutput(try format.render(profile) { $0.render() })
     }
 }

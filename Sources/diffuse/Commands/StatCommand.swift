@@ -60,14 +60,13 @@ struct StatCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Comma-separated events (default: the seed's list).", valueName: "a,b,…"))
     var events: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|json"))
-    var format: String = "text"
+    @Option(name: .long, help: "Output format.")
+    var format: ReportFormat = .text
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
         guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1, got \(repeats)") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format \(format): expected text or json") }
         if let events {
             do { _ = try PerfEvent.parseList(events) } catch { throw ValidationError("--events: \(error)") }
         }
@@ -84,12 +83,12 @@ struct StatCommand: ParsableCommand {
             let progress = StatProgress()
             let comparison = try runner.compare(ScheduleRegistry.distinct) { progress.show("[\($1)/\($2)] \($0)…") }
             progress.finish()
-            Terminal.standardOutput(format == "json" ? try jsonText(comparison) : comparison.text)
+            Terminal.standardOutput(try format.render(comparison, text: \.text))
             return
         }
         let schedule = try ScheduleRegistry.named(variant ?? "fused")
         let result = try StatRunner(plan: plan).stat(schedule)
-        Terminal.standardOutput(format == "json" ? try jsonText(result) : result.text)
+        Terminal.standardOutput(try format.render(result, text: \.text))
     }
 }
 

@@ -65,8 +65,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "table|json|csv"))
-    var format: String = "table"
+    @Option(name: .long, help: "Output format.")
+    var format: SweepFormat = .table
 
     func validate() throws {
         guard from >= Problem.minimumSide else { throw ValidationError("--from must be at least \(Problem.minimumSide), got \(from)") }
@@ -79,7 +79,6 @@ struct SweepCommand: ParsableCommand {
             throw ValidationError("--budget must be a positive number of seconds (at most 3600), got \(budget)")
         }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
-        guard ["table", "json", "csv"].contains(format) else { throw ValidationError("--format \(format): expected table, json or csv") }
         if model.size != nil { throw ValidationError("--size does not apply to sweep: use --from and --to") }
         if model.initial.hasPrefix("file:") { throw ValidationError("--initial file:… does not apply to sweep: the file would fix the size") }
     }
@@ -96,9 +95,9 @@ struct SweepCommand: ParsableCommand {
         }
         progress.finish()
         switch format {
-        case "json": Terminal.standardOutput(try jsonText(report))
-        case "csv": Terminal.standardOutput(report.csv)
-        default: Terminal.standardOutput(report.text)
+        case .json: Terminal.standardOutput(try jsonText(report))
+        case .csv: Terminal.standardOutput(report.csv)
+        case .table: Terminal.standardOutput(report.text)
         }
     }
 }
