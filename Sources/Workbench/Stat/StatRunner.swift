@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import PerfKit
 
 /// What `diffuse stat` counts: one workload, stepped by one schedule (or
@@ -8,6 +9,8 @@ public struct StatPlan: Sendable {
     public var iterations: Int
     /// Threads for parallel schedules (0: all cores).
     public var threads: Int
+    /// The machine the schedules plan for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
     /// Counted runs per schedule (perf's `-r`).
     public var repeats: Int
     /// Events for a single schedule, in report order.
@@ -75,7 +78,7 @@ public struct StatRunner: Sendable {
     private func stat<Scalar: DiffusionScalar>(_ schedule: any Schedule, events: [PerfEvent], _: Scalar.Type) throws -> StatResult {
         let problem = plan.problem
         let name = schedule.descriptor.name
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         let initial = try problem.makeInitialGrid(Scalar.self)
         let gate = try ReferenceCheck(problem: problem, initial: initial, steps: plan.iterations)
         var grid = BenchRunner.freshCopy(of: initial)
@@ -144,7 +147,7 @@ public struct StatRunner: Sendable {
 
     /// Allocations per step once a run is under way, as the bench counts them.
     func steadyStateAllocationsPerStep(_ schedule: any Schedule) throws -> Double? {
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         switch plan.problem.precision {
         case .double:
             return try meter.steadyStateAllocationsPerStep(schedule, plan.problem, try plan.problem.makeInitialGrid(Double.self), context)

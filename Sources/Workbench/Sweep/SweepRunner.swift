@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import Foundation
 import PerfKit
 
@@ -19,6 +20,8 @@ public struct SweepPlan: Sendable {
     /// Timed runs of each length per point (the best of each counts).
     public var runs: Int
     public var threads: Int
+    /// The machine the schedule plans for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
 
     /// Steps of the verification run at each point (fewer when `iterations` is smaller).
     public static let verificationSteps = 3
@@ -156,7 +159,7 @@ public struct SweepRunner: Sendable {
             progress(point)
             points.append(point)
         }
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         return SweepReport(
             variant: schedule.descriptor.name, threads: schedule.descriptor.isParallel ? context.resolvedThreads : 1,
             boundary: plan.problem.boundary.description, initial: plan.problem.initial.description,
@@ -165,7 +168,7 @@ public struct SweepRunner: Sendable {
     }
 
     private func measure<Scalar: DiffusionScalar>(_ schedule: any Schedule, _ problem: Problem, _: Scalar.Type) throws -> SweepPoint {
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         let initial = try problem.makeInitialGrid(Scalar.self)
         var grid = BenchRunner.freshCopy(of: initial)
 
