@@ -90,9 +90,11 @@ public struct MachineDescription: Sendable, Hashable, Codable {
     /// is one, else the L2 (Apple M), … A machine whose only cache is L1 (or
     /// that describes none above L1) gets `Fallback.lastLevelBytes`.
     public var lastLevelBytes: Int {
-        guard let cache = caches.filter({ $0.type != .instruction && $0.level >= 2 }).max(by: { $0.level < $1.level })
-        else { return Fallback.lastLevelBytes }
-        return cache.sizeBytes
+        var last: Cache?
+        for cache in caches where cache.type != .instruction && cache.level >= 2 && cache.level > (last?.level ?? 0) {
+            last = cache
+        }
+        return last?.sizeBytes ?? Fallback.lastLevelBytes
     }
 
     /// The L1 data cache of one core, in bytes (`Fallback.level1DataBytes` when unknown).
