@@ -4,9 +4,11 @@
 // show where the time goes.
 //
 // Products
-//   DiffusionKit  the model, the schedules and the file formats (no dependencies)
+//   Hardware      the machine plans are made for: cores, caches, vector width
+//                 (the package's only reader of the host's caches)
+//   DiffusionKit  the model, the schedules and the file formats (needs Hardware)
 //   PerfKit       timeit, perf stat, a region profiler, memory and machine facts;
-//                 knows nothing about diffusion
+//                 knows nothing about diffusion (needs Hardware)
 //   Workbench     (internal) joins the two: the bench protocol, the gate, peers, reports
 //   diffuse       the command-line tool: parses, calls Workbench and the libraries, prints
 import PackageDescription
@@ -41,6 +43,13 @@ let nativeCPU: [SwiftSetting] = isRootPackage
 // therefore still built with -O, so the tests check full-size workloads
 // against NumPy in seconds. Root only, for the reason above; dependents build
 // them as they build everything else.
+// The C side of Hardware learns the build's vector width from the compiler's
+// feature macros, so it is compiled for the same CPU as the Swift kernels.
+// Linux only: on Apple silicon NEON (the width it reports) needs no flag.
+let nativeCPUForC: [CSetting] = isRootPackage
+    ? [.unsafeFlags(["-march=native"], .when(platforms: [.linux], traits: ["NativeCPU"]))]
+    : []
+
 let optimizedEvenInDebug: [SwiftSetting] = isRootPackage
     ? [.unsafeFlags(["-O"], .when(configuration: .debug))]
     : []
@@ -49,6 +58,7 @@ let package = Package(
     name: "diffuse",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "Hardware", targets: ["Hardware"]),
         .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
         .library(name: "PerfKit", targets: ["PerfKit"]),
         // Link into an executable to let PerfKit count heap allocations (it
@@ -69,9 +79,21 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
     ],
     targets: [
+        // MARK: The machine (no dependencies)
+        .target(
+            name: "CHardware",
+            path: "Sources/CHardware",
+            cSettings: nativeCPUForC
+        ),
+        .target(
+            name: "Hardware",
+            dependencies: ["CHardware"]
+        ),
+
         // MARK: The solver
         .target(
             name: "DiffusionKit",
+            dependencies: ["Hardware"],
             swiftSettings: nativeCPU + optimizedEvenInDebug
         ),
 
@@ -88,6 +110,7 @@ let package = Package(
             name: "PerfKit",
             dependencies: [
                 "CPerfEvent",
+                "Hardware",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: nativeCPU + optimizedEvenInDebug
@@ -98,7 +121,7 @@ let package = Package(
         // correctness gate, peers, reports. Internal to the package.
         .target(
             name: "Workbench",
-            dependencies: ["DiffusionKit", "PerfKit"],
+            dependencies: ["DiffusionKit", "Hardware", "PerfKit"],
             resources: [.copy("Resources/Peers")],
             swiftSettings: nativeCPU + optimizedEvenInDebug
         ),
@@ -106,6 +129,7 @@ let package = Package(
             name: "diffuse",
             dependencies: [
                 "DiffusionKit",
+                "Hardware",
                 "PerfKit",
                 "Workbench",
                 "CAllocationCounter",
@@ -117,8 +141,12 @@ let package = Package(
         // MARK: Tests
         .testTarget(
             name: "DiffusionKitTests",
-            dependencies: ["DiffusionKit"],
+            dependencies: ["DiffusionKit", "Hardware"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "HardwareTests",
+            dependencies: ["Hardware"]
         ),
         .testTarget(
             name: "PerfKitTests",
@@ -130,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DiffuseCLITests",
-            dependencies: ["DiffusionKit"]
+            dependencies: ["DiffusionKit", "Hardware"]
         ),
     ]
 )

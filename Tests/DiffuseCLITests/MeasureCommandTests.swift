@@ -1,20 +1,12 @@
 import DiffusionKit
 import Foundation
+import Hardware
 import Testing
 
-/// The caches of CPU 0 as sysfs describes them: (level, type, bytes).
+/// The caches the operating system describes (Hardware's `CacheReading`, the
+/// package's one reader of sysfs; every CPU's caches, folded): (level, type, bytes).
 private func sysfsCaches() -> [(level: Int, type: String, bytes: Int)] {
-    let root = "/sys/devices/system/cpu/cpu0/cache"
-    let indices = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasPrefix("index") }.sorted()
-    return indices.compactMap { index in
-        func field(_ name: String) -> String? {
-            (try? String(contentsOfFile: "\(root)/\(index)/\(name)", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        guard let level = field("level").flatMap({ Int($0) }), let type = field("type"), let size = field("size") else { return nil }
-        let multiplier = size.hasSuffix("K") ? 1024 : size.hasSuffix("M") ? 1 << 20 : size.hasSuffix("G") ? 1 << 30 : 1
-        guard let number = Int(size.filter(\.isNumber)) else { return nil }
-        return (level, type, number * multiplier)
-    }
+    ((try? CacheReading.scan()) ?? CacheReading.scanSysctl()).map { ($0.level, $0.type, $0.sizeBytes) }
 }
 
 /// "L1d", "L1i", "L2": perf's and lscpu's names.

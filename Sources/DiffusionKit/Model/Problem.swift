@@ -104,7 +104,7 @@ public struct Problem: Sendable, Hashable {
     /// The field at step 0, in precision `Scalar`.
     ///
     /// For `file` initial conditions the file's shape must equal the problem's
-    /// (use `Problem.adoptingShape(ofFile:)` first); float64 files are rounded
+    /// (use `adoptingShapeOfInitialFile()` first); float64 files are rounded
     /// to float32 when `Scalar` is `Float`.
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)

@@ -25,9 +25,11 @@ public protocol Schedule: Sendable {
 
     /// How many threads the schedule uses for `problem` under `context`.
     ///
-    /// The default is 1, or `context.resolvedThreads` for a schedule whose
-    /// descriptor says it is parallel; schedules that cap their threads by
-    /// the work available say so here, so reports state what really ran.
+    /// The default is 1, or `context.resolvedThreads` (`context.threads`, or
+    /// every core of `context.machine`) for a schedule whose descriptor says
+    /// it is parallel. A parallel schedule that runs fewer — capped by rows,
+    /// blocks or cells per thread — must say so here, from the same function
+    /// its `advance` uses, so that reports state what really ran.
     func threads(for problem: Problem, context: ExecutionContext) -> Int
 
     /// Advances `grid` by `steps` steps of `problem`.

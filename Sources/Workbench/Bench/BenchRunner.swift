@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import Foundation
 import PerfKit
 
@@ -78,7 +79,7 @@ public struct BenchRunner: Sendable {
     ) -> BenchResult {
         let problem = workload.problem
         let descriptor = schedule.descriptor
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         var result = BenchResult(
             variant: descriptor.name, kind: .swift, seedCounterpart: descriptor.seedCounterpart,
             lesson: descriptor.lesson, threads: schedule.threads(for: problem, context: context))
@@ -179,7 +180,7 @@ public struct BenchRunner: Sendable {
             progress(.entry(name: peer.name, position: firstPosition + offset, count: count))
             var result = BenchResult(
                 variant: peer.name, kind: .peer, seedCounterpart: peer.seedCounterpart ?? "(beyond the seed)",
-                lesson: peer.lesson, threads: peer.isMultithreaded ? (plan.threads > 0 ? plan.threads : Processors.available) : 1)
+                lesson: peer.lesson, threads: peer.isMultithreaded ? (plan.threads > 0 ? plan.threads : plan.machine.cores) : 1)
             result.tolerance = gate.tolerance
             switch runner.run(peer, workload: peerWorkload) {
             case .skipped(let reason):

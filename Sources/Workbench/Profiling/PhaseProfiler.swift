@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import PerfKit
 
 /// `%lprun` for a schedule: one run of a workload with every phase the
@@ -16,6 +17,8 @@ public struct PhaseProfiler: Sendable {
     public var problem: Problem
     public var iterations: Int
     public var threads: Int
+    /// The machine the schedule plans for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
 
     public init(problem: Problem, iterations: Int, threads: Int = 0) {
         self.problem = problem
@@ -43,7 +46,7 @@ public struct PhaseProfiler: Sendable {
         return PhaseProfile(
             variant: schedule.descriptor.name, seedCounterpart: schedule.descriptor.seedCounterpart,
             workload: BenchWorkload(problem: problem, iterations: iterations),
-            threads: schedule.threads(for: problem, context: ExecutionContext(threads: threads)),
+            threads: schedule.threads(for: problem, context: ExecutionContext(threads: threads, machine: machine)),
             report: Self.phaseReport(fromRun: raw))
     }
 
@@ -54,7 +57,7 @@ public struct PhaseProfiler: Sendable {
     private func record<Scalar: DiffusionScalar>(_ schedule: any Schedule, _ workload: Workload<Scalar>) throws -> RegionReport {
         var grid = workload.freshGrid()
         let recorder = RegionPhaseRecorder()
-        let context = ExecutionContext(threads: threads, phases: recorder)
+        let context = ExecutionContext(threads: threads, phases: recorder, machine: machine)
         try recorder.profiler.measure(Self.runRegion) {
             try schedule.run(&grid, steps: iterations, problem: problem, context: context)
         }

@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import PerfKit
 
 /// What `diffuse stat` counts: one workload, stepped by one schedule (or
@@ -8,6 +9,8 @@ public struct StatPlan: Sendable {
     public var iterations: Int
     /// Threads for parallel schedules (0: all cores).
     public var threads: Int
+    /// The machine the schedules plan for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
     /// Counted runs per schedule (perf's `-r`).
     public var repeats: Int
     /// Events for a single schedule, in report order.
@@ -84,7 +87,7 @@ public struct StatRunner: Sendable {
     ) throws -> (result: StatResult, allocationsPerStep: Double?) {
         let problem = workload.problem
         let name = schedule.descriptor.name
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         let gate = try workload.gate
         var grid = workload.freshGrid()
         try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)

@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import Foundation
 import PerfKit
 
@@ -19,6 +20,8 @@ public struct SweepPlan: Sendable {
     /// Timed runs of each length per point (the best of each counts).
     public var runs: Int
     public var threads: Int
+    /// The machine the schedule plans for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
 
     /// Steps of the verification run at each point (fewer when `iterations` is smaller).
     public static let verificationSteps = 3
@@ -142,7 +145,7 @@ public struct SweepRunner: Sendable {
     ///   `DiffusionError` (unsupported problem, too little memory).
     public func run(_ schedule: any Schedule, progress: (SweepPoint) -> Void = { _ in }) throws -> SweepReport {
         let sides = plan.sides
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         // Refuse at once a sweep whose largest point cannot fit.
         if let largest = sides.last {
             // (`measuredGrids` is the same for either precision.)

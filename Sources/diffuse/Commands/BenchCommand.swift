@@ -28,6 +28,7 @@ struct BenchCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: "Steps per run (every run is the full workload).")
     var iterations: Int = 500
@@ -82,9 +83,10 @@ struct BenchCommand: ParsableCommand {
         }
         let schedules: [any Schedule] = try variants.map(ScheduleList.schedules)
             ?? ScheduleRegistry.distinct.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
-        let plan = BenchPlan(
+        var plan = BenchPlan(
             problems: problems, iterations: iterations, schedules: schedules,
             peers: peers ? PeerCatalog.all : [], budget: budget, minimumRuns: minRuns, threads: threads)
+        plan.machine = try machineOptions.description()
         let machine = Machine.current()
         let display = BenchProgressDisplay()
         let ceilings = try roofline

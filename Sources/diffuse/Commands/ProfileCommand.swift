@@ -31,6 +31,7 @@ struct ProfileCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: ArgumentHelp("Schedule to profile (see `diffuse variants`).", valueName: "name"))
     var variant: String
@@ -52,7 +53,9 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         let problem = try model.problem()
         let schedule = try ScheduleRegistry.named(variant)
-        let profile = try PhaseProfiler(problem: problem, iterations: iterations, threads: threads).profile(schedule)
+        var profiler = PhaseProfiler(problem: problem, iterations: iterations, threads: threads)
+        profiler.machine = try machineOptions.description()
+        let profile = try profiler.profile(schedule)
         Terminal.standardOutput(try format.render(profile) { $0.render() })
     }
 }

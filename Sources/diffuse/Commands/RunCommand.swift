@@ -23,6 +23,7 @@ struct RunCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: "Number of explicit-Euler steps.")
     var iterations: Int = 500
@@ -75,7 +76,7 @@ struct RunCommand: ParsableCommand {
         if let output { try OutputFolder.checkWritable(file: output) }
         if let png { try OutputFolder.checkWritable(file: png) }
         if let outputDir { try OutputFolder.prepare(outputDir) }
-        let context = ExecutionContext(threads: threads)
+        let context = ExecutionContext(threads: threads, machine: try machineOptions.description())
         let report: RunReport
         switch problem.precision {
         case .double: report = try execute(problem, schedule, context, Double.self)
@@ -122,7 +123,7 @@ struct RunCommand: ParsableCommand {
             try PNGFile.write(simulation.grid, to: png)
             written.append(png)
         }
-        let resolved = (schedule as? AutoSchedule)?.choice(for: problem) ?? schedule
+        let resolved = (schedule as? AutoSchedule)?.choice(for: problem, context: context) ?? schedule
         return RunReport(
             problem: problem, variant: schedule.descriptor.name, schedule: resolved.descriptor.name,
             threads: schedule.threads(for: problem, context: context),

@@ -41,6 +41,7 @@ struct StatCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: ArgumentHelp("Schedule to count (see `diffuse variants`; default fused).", valueName: "name"))
     var variant: String?
@@ -76,8 +77,9 @@ struct StatCommand: ParsableCommand {
 
     func run() throws {
         let problem = try model.problem()
-        let plan = StatPlan(problem: problem, iterations: iterations, threads: threads, repeats: repeats,
+        var plan = StatPlan(problem: problem, iterations: iterations, threads: threads, repeats: repeats,
                             events: try events.map { try PerfEvent.parseList($0) } ?? PerfEvent.seedEvents)
+        plan.machine = try machineOptions.description()
         if all {
             let runner = StatRunner(plan: plan, meter: PerfKitRunMeter())
             let progress = StatProgress()

@@ -43,6 +43,7 @@ struct SweepCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: ArgumentHelp("Schedule to measure (see `diffuse variants`).", valueName: "name"))
     var variant: String = "fused"
@@ -87,8 +88,9 @@ struct SweepCommand: ParsableCommand {
         let schedule = try ScheduleRegistry.named(variant)
         var problem = try model.problem()
         (problem.rows, problem.cols) = (from, from)
-        let plan = SweepPlan(problem: problem, from: from, to: to, stepsPerOctave: stepsPerOctave, iterations: iterations,
+        var plan = SweepPlan(problem: problem, from: from, to: to, stepsPerOctave: stepsPerOctave, iterations: iterations,
                              budget: budget, threads: threads)
+        plan.machine = try machineOptions.description()
         let progress = StatProgress()
         let report = try SweepRunner(plan: plan, caches: Machine.current(probeCounters: false).caches).run(schedule) { point in
             progress.show("\(point.rows)² done: \(formatRate(point.updatesPerSecond)) updates/s…")
