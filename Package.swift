@@ -71,7 +71,15 @@ let package = Package(
         // MARK: The solver
         .target(
             name: "DiffusionKit",
+            dependencies: ["CZlib"],
             swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
+        // The system's zlib, for compressed PNG and APNG files (deflate).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
 
         // MARK: Measurement (imports nothing from DiffusionKit)
