@@ -116,6 +116,12 @@ struct ChartTests {
         #expect(labels.first == 0 && labels.last == 0.005 && labels.count >= 3)
     }
 
+    @Test("tick labels drop needless zeros and keep the unit")
+    func tickLabels() {
+        #expect(tickLabel("1.00 ms") == "1 ms" && tickLabel("2.50 G") == "2.5 G" && tickLabel("500 µs") == "500 µs")
+        #expect(tickLabel("1/16.0") == "1/16" && tickLabel("10.0") == "10" && tickLabel("0.0500") == "0.05")
+    }
+
     @Test("the palette: Okabe–Ito, every series colour distinct")
     func palette() {
         #expect(Set(Palette.series).count == Palette.series.count && Palette.series.count == 7)

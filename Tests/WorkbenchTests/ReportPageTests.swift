@@ -59,7 +59,7 @@ struct ReportPageTests {
         #expect(film.drift.map(\.step) == [0, 5, 10, 15, 20, 25, 30, 35, 40, 45])
         #expect(film.drift[0].relativeDrift == 0 && film.drift.last!.relativeDrift != 0)  // a fixed boundary lets mass flow
         let initial = try problem.makeInitialGrid(Double.self)
-        #expect(film.scale.low == initial.withUnsafeBufferPointer { $0.min()! } && film.scale.high == 1)  // gaussian peak 1, boundary 0.01 inside
+        #expect(film.scale.low == initial.withUnsafeBufferPointer { $0.min()! } && film.scale.high == initial.withUnsafeBufferPointer { $0.max()! })  // the boundary value 0.01 lies inside
         #expect(film.cellsPerPixel == 1)
         // A grid larger than maxSide is shown averaged over blocks.
         let large = try FieldFilm.record(problem: Problem(rows: 50, cols: 30), iterations: 2, schedule: ScheduleRegistry.named("fused"),

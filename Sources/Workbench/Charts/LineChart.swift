@@ -36,6 +36,8 @@ public struct LineChart: Sendable {
         public var format: @Sendable (Double) -> String
         /// Linear axes only: stretch the domain to include 0.
         public var includingZero: Bool
+        /// Values the domain must cover besides the data (e.g. ± the largest magnitude, for a symmetric axis).
+        public var covering: [Double] = []
 
         public init(kind: AxisScale.Kind, title: String, includingZero: Bool = false, format: @escaping @Sendable (Double) -> String) {
             self.kind = kind
@@ -73,7 +75,7 @@ public struct LineChart: Sendable {
         var canvas = SVGCanvas(width: width, height: height, label: label, className: className)
         let m = Self.margin
         let (left, right, top, bottom) = (m.left, width - m.right, m.top, height - m.bottom)
-        let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
+        let xs = series.flatMap { $0.points.map(\.x) } + x.covering, ys = series.flatMap { $0.points.map(\.y) } + y.covering
         let xScale = x.kind == .log ? AxisScale.log(covering: xs, from: left, to: right)
             : AxisScale.linear(covering: xs, from: left, to: right, includingZero: x.includingZero)
         let yScale = y.kind == .log ? AxisScale.log(covering: ys, from: bottom, to: top)

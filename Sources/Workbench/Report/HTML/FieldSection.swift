@@ -21,9 +21,13 @@ enum FieldSection {
         let colourBar = ColourBar(colours: ColourScale.viridis, low: film.scale.low, high: film.scale.high,
                                   title: "u, the field's value (its initial units); one scale for every frame", id: "viridis-gradient",
                                   format: { tickText($0) })
+        // A symmetric axis around 0: drift is rounding, of either sign.
+        let largestDrift = film.drift.map { abs($0.relativeDrift) }.max() ?? 0
+        var driftAxis = LineChart.Axis(kind: .linear, title: "relative mass drift", includingZero: true, format: { tickText($0) })
+        driftAxis.covering = largestDrift > 0 ? [-largestDrift, largestDrift] : [-1e-16, 1e-16]
         let drift = LineChart(
             x: .init(kind: .linear, title: "step", includingZero: true, format: { significant($0, 3) }),
-            y: .init(kind: .linear, title: "relative mass drift", includingZero: true, format: { tickText($0) }),
+            y: driftAxis,
             series: [.init(name: "", points: film.drift.map { (x: Double($0.step), y: $0.relativeDrift) }, colour: Palette.blue)],
             label: "Mass drift: (mass − initial mass) / |initial mass| at each step", className: "drift-chart",
             height: 420, markers: film.drift.count <= 40)
@@ -42,7 +46,7 @@ enum FieldSection {
             <div class="drift">
             <h3>Mass drift</h3>
             \(drift.svg(width: 600))
-            <p class="note">Σu·dx² against its initial value. Periodic and reflecting boundaries conserve mass: what remains is rounding. A fixed boundary lets mass flow in or out.</p>
+            <p class="note">(Σu·dx² − initial) / |initial| along the run\(largestDrift == 0 ? ": exactly 0 at every sample" : ", at most \(formatError(largestDrift)) in size"). Periodic and reflecting boundaries conserve mass, so what remains is rounding; a fixed boundary lets mass flow in or out.</p>
             </div>
             </div>
             <div class="frames">\(frames.joined())</div>

@@ -18,7 +18,8 @@ enum RooflineSection {
             + "\(bytes)-byte cell, 1 update per \(2 * bytes) B. The two grids of this workload fit \(XML.escape(ceiling.kind == "in-cache" ? "in L2" : ceiling.kind == "L3" ? "in L3" : "in no cache")), "
             + "so the \(XML.escape(ceiling.kind)) roof (\(formatRate(ceiling.updatesPerSecond)) updates/s) applies. Temporal blocking takes several steps per pass, "
             + "so its true intensity is higher: it sits above the roof at this intensity, which is the point of it. "
-            + "Bandwidths are STREAM (copy, triad) on \(roofline.threads) threads.</p>"
+            + "Bandwidths are STREAM (copy, triad) on \(roofline.threads) threads; the in-cache roof is the best rate of any schedule on a "
+            + "\(roofline.inCache.rows)² grid whose two copies fit the L2 caches (\(XML.escape(roofline.inCache.schedule))).</p>"
         return ReportPage.section(
             id: "roofline", number: 3, title: "The roofline",
             lead: "How far each schedule sits below what this machine's memory, caches and cores allow.", body: body)
@@ -31,7 +32,7 @@ enum RooflineSection {
         if let l3 = roofline.cacheBandwidthBytesPerSecond {
             roofs.append(.init(name: "L3 \(significant(l3 / 1e9, 3)) GB/s", shape: .bandwidth(bytesPerSecond: l3), colour: Palette.bluishGreen))
         }
-        roofs.append(.init(name: "in-cache \(formatRate(roofline.inCache.updatesPerSecond)) updates/s (\(roofline.inCache.schedule), \(roofline.inCache.rows)²)",
+        roofs.append(.init(name: "in-cache \(formatRate(roofline.inCache.updatesPerSecond))/s",
                            shape: .flat(rate: roofline.inCache.updatesPerSecond), colour: Palette.reddishPurple))
         let points = workload.results.filter { $0.isRanked && $0.updatesPerSecond != nil }.map { entry in
             RooflineChart.Point(
@@ -44,7 +45,7 @@ enum RooflineSection {
             roofs: roofs, points: points,
             intensityTitle: "operational intensity (cell updates per byte moved, log scale)",
             rateTitle: "cell updates per second (log scale)",
-            intensityFormat: { $0 >= 1 ? significant($0, 2) : "1/" + significant(1 / $0, 3) }, rateFormat: { formatRate($0) },
+            intensityFormat: { $0 >= 1 ? tickLabel(significant($0, 2)) : "1/" + tickLabel(significant(1 / $0, 3)) }, rateFormat: { tickLabel(formatRate($0)) },
             guides: [(intensity, "one step per sweep: 1 update per \(2 * bytesPerCell) B")],
             label: "Roofline: updates per second against operational intensity")
     }

@@ -29,8 +29,8 @@ enum SweepSection {
                              colour: Palette.colour(index))
         }
         return LineChart(
-            x: .init(kind: .log, title: "grid side n (n × n cells, log scale)", format: { significant($0, 3) }),
-            y: .init(kind: .linear, title: "cell updates per second", includingZero: true, format: { $0 == 0 ? "0" : formatRate($0) }),
+            x: .init(kind: .log, title: "grid side n (n × n cells, log scale)", format: { tickLabel(significant($0, 3)) }),
+            y: .init(kind: .linear, title: "cell updates per second", includingZero: true, format: { $0 == 0 ? "0" : tickLabel(formatRate($0)) }),
             series: series, bands: bands(caches: caches, bytesPerCell: bytesPerCell(sweeps[0])),
             label: "Size sweep: updates per second against grid side", className: "sweep-chart", height: 400)
     }

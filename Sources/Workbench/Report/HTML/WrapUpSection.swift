@@ -42,7 +42,7 @@ enum WrapUpSection {
         legend.append(LegendItem("median run", colour: Palette.ink, mark: .tick))
         return BarChart(
             bars: bars, scaleKind: .log, valueTitle: "best time of one run of \(workload.workload.iterations) steps (log scale)",
-            format: { formatSeconds($0) }, legend: legend,
+            format: { tickLabel(formatSeconds($0)) }, legend: legend,
             label: "Wrap Up: best time per schedule, \(BenchFormatter.describe(workload.workload))", className: "wrap-up-chart")
     }
 
