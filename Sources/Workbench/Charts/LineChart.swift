@@ -87,7 +87,7 @@ public struct LineChart: Sendable {
             canvas.rect(x: from, y: top, width: to - from, height: bottom - top, fill: band.fill, className: "band",
                         extra: [("data-label", band.label)])
             canvas.text(SVGCanvas.fitted(band.label, maxWidth: to - from - 8, size: 12), x: (from + to) / 2, y: top + 16,
-                        anchor: .middle, size: 12, weight: "600", fill: Palette.muted, className: "band-label")
+                        anchor: .middle, size: 12, weight: "600", fill: Palette.muted, className: "band-label", halo: true)
         }
         canvas.bottomAxis(xScale, y: bottom, top: top, title: x.title, format: x.format)
         canvas.leftAxis(yScale, x: left, right: right, title: y.title, format: y.format)

@@ -78,7 +78,14 @@ public struct RooflineChart: Sendable {
         var canvas = SVGCanvas(width: width, height: height, label: label, className: "roofline-chart")
         let (left, right, top, bottom) = (92.0, width - 230, 44.0, height - 62)
         let intensities = points.map(\.intensity) + guides.map(\.intensity)
-        let xLow = (intensities.min() ?? 0.0625) / 8, xHigh = (intensities.max() ?? 0.0625) * 32
+        // From an octave-triple below the points to past the ridge points
+        // (where a bandwidth roof meets the flat one).
+        let flatRates = roofs.compactMap { roof -> Double? in if case .flat(let rate) = roof.shape { rate } else { nil } }
+        let ridges = roofs.compactMap { roof -> Double? in
+            if case .bandwidth(let bytes) = roof.shape, let cap = flatRates.min(), bytes > 0 { cap / bytes } else { nil }
+        }
+        let xLow = (intensities.min() ?? 0.0625) / 8
+        let xHigh = max((intensities.max() ?? 0.0625) * 8, (ridges.max() ?? 0) * 2)
         let xScale = AxisScale.log(covering: [xLow, xHigh], from: left, to: right)
         let cap = roofs.compactMap { roof -> Double? in if case .flat(let rate) = roof.shape { rate } else { nil } }.min()
         var rates = points.map(\.rate)
@@ -92,7 +99,7 @@ public struct RooflineChart: Sendable {
         for guide in guides {
             let x = xScale.position(guide.intensity)
             canvas.line(x1: x, y1: top, x2: x, y2: bottom, stroke: Palette.muted, width: 1.2, className: "guide", dashed: true)
-            canvas.text(guide.caption, x: x + 6, y: bottom - 8, size: 11.5, fill: Palette.muted, className: "guide-label")
+            canvas.text(guide.caption, x: x - 6, y: bottom - 8, size: 11.5, fill: Palette.muted, className: "guide-label", rotate: -90, halo: true)
         }
         // The roofs, each capped by the lowest flat roof.
         var roofLabels: [(y: Double, text: String, colour: String)] = []
@@ -109,7 +116,7 @@ public struct RooflineChart: Sendable {
                 let angle = atan2(end.y - start.y, end.x - start.x) * 180 / .pi
                 let along = 0.08
                 canvas.text(roof.name, x: start.x + (end.x - start.x) * along, y: start.y + (end.y - start.y) * along - 8,
-                            size: 12.5, weight: "600", fill: roof.colour, className: "roof-label", rotate: angle)
+                            size: 12.5, weight: "600", fill: roof.colour, className: "roof-label", rotate: angle, halo: true)
             case .flat(let rate):
                 let y = yScale.position(rate)
                 canvas.line(x1: left, y1: y, x2: right, y2: y, stroke: roof.colour, width: 3, className: "roof")
@@ -130,7 +137,7 @@ public struct RooflineChart: Sendable {
             canvas.line(x1: item.x + 7, y1: item.y, x2: labelX - 4, y2: y - 4, stroke: Palette.grid, width: 1, className: "leader")
             canvas.circle(x: item.x, y: item.y, radius: 6, fill: item.point.colour, stroke: "#ffffff", className: "point",
                           tooltip: item.point.tooltip ?? item.point.name)
-            canvas.text(item.point.name, x: labelX, y: y, size: 12, fill: Palette.ink, className: "point-label")
+            canvas.text(item.point.name, x: labelX, y: y, size: 12, fill: Palette.ink, className: "point-label", halo: true)
         }
         return canvas.markup
     }

@@ -77,14 +77,18 @@ public struct SVGCanvas {
 
     public enum Anchor: String { case start, middle, end }
 
-    /// Text at (x, y), its baseline at y.
+    /// Text at (x, y), its baseline at y; `halo` outlines it in white.
     public mutating func text(_ content: String, x: Double, y: Double, anchor: Anchor = .start, size: Double = 13,
-                              weight: String? = nil, fill: String? = nil, className: String? = nil, rotate: Double? = nil) {
+                              weight: String? = nil, fill: String? = nil, className: String? = nil, rotate: Double? = nil,
+                              halo: Bool = false) {
         append("<text" + Self.attributes([
             ("class", className), ("x", svgNumber(x)), ("y", svgNumber(y)),
             ("text-anchor", anchor == .start ? nil : anchor.rawValue), ("font-size", svgNumber(size)),
             ("font-weight", weight), ("fill", fill),
             ("transform", rotate.map { "rotate(\(svgNumber($0)) \(svgNumber(x)) \(svgNumber(y)))" }),
+            // A white outline painted under the glyphs keeps text readable over lines.
+            ("paint-order", halo ? "stroke" : nil), ("stroke", halo ? "#ffffff" : nil), ("stroke-width", halo ? "3.5" : nil),
+            ("stroke-linejoin", halo ? "round" : nil),
         ]) + ">\(XML.escape(content))</text>")
     }
 
