@@ -4,7 +4,8 @@
 // show where the time goes.
 //
 // Products
-//   DiffusionKit  the model, the schedules and the file formats (no dependencies)
+//   DiffusionKit  the model, the schedules and the file formats (no package
+//                 dependencies; links the system's zlib for PNG)
 //   PerfKit       timeit, perf stat, a region profiler, memory and machine facts;
 //                 knows nothing about diffusion
 //   diffuse       the command-line tool; the only place that joins the two

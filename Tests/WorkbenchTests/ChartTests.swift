@@ -4,8 +4,11 @@ import Testing
 
 @Suite("SVG charts")
 struct ChartTests {
-    @Test("log axis over less than three decades: 1, 2 and 5 × 10ᵏ, bounds rounded out to them")
+    @Test("log axis over less than three decades: ticks at 1, 2 and 5 × 10ᵏ, bounds rounded out to round numbers")
     func logTicksNarrow() {
+        let sweep = AxisScale.log(covering: [64, 2048], from: 0, to: 100)
+        #expect(sweep.lower == 50 && sweep.upper == 3000)
+        #expect(sweep.ticks.map { $0.rounded() } == [50, 100, 200, 500, 1000, 2000])
         let scale = AxisScale.log(covering: [0.0217, 0.853], from: 0, to: 100)
         #expect(scale.lower == 0.02 && scale.upper == 1)
         #expect(scale.ticks.map { ($0 * 1e6).rounded() / 1e6 } == [0.02, 0.05, 0.1, 0.2, 0.5, 1])
@@ -13,7 +16,7 @@ struct ChartTests {
 
     @Test("log axis over three decades or more: powers of ten only; over eight, every second or more")
     func logTicksWide() {
-        let scale = AxisScale.log(covering: [1.5e-4, 9], from: 0, to: 100)
+        let scale = AxisScale.log(covering: [1.2e-4, 9], from: 0, to: 100)
         #expect(scale.lower == 1e-4 && scale.upper == 10)
         #expect(scale.ticks.map { log10($0).rounded() } == [-4, -3, -2, -1, 0, 1])
         let huge = AxisScale.log(covering: [1, 1e12], from: 0, to: 100)

@@ -37,8 +37,9 @@ public struct AxisScale: Sendable, Equatable {
                          from: from, to: to)
     }
 
-    /// A log scale whose bounds are the nearest 1, 2 or 5 × 10ᵏ around the
-    /// positive `values` (1 … 10 when there are none).
+    /// A log scale whose bounds are the nearest 1, 1.5, 2, 3, 5 or 7.5 × 10ᵏ
+    /// around the positive `values` (1 … 10 when there are none): round
+    /// numbers that waste at most a third of a decade at either end.
     public static func log(covering values: [Double], from: Double, to: Double) -> AxisScale {
         let positive = values.filter { $0 > 0 && $0.isFinite }
         guard let low = positive.min(), let high = positive.max() else {
@@ -101,10 +102,10 @@ public struct AxisScale: Sendable, Equatable {
         return 10 * magnitude
     }
 
-    /// The nearest 1, 2 or 5 × 10ᵏ at or below (`up` false) or above `value` (> 0).
+    /// The nearest 1, 1.5, 2, 3, 5 or 7.5 × 10ᵏ at or below (`up` false) or above `value` (> 0).
     static func niceLogBound(_ value: Double, up: Bool) -> Double {
         let magnitude = pow(10, Foundation.log10(value).rounded(.down))
-        let candidates = [1.0, 2, 5, 10].map { $0 * magnitude }
+        let candidates = [1.0, 1.5, 2, 3, 5, 7.5, 10].map { $0 * magnitude }
         if up { return candidates.first { $0 >= value * (1 - 1e-12) } ?? 10 * magnitude }
         return candidates.last { $0 <= value * (1 + 1e-12) } ?? magnitude
     }

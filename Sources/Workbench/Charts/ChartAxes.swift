@@ -38,7 +38,7 @@ extension SVGCanvas {
             case .dot: circle(x: cursor + 7, y: y - 4, radius: 5, fill: item.colour, className: "legend-swatch")
             }
             text(item.label, x: cursor + 24, y: y, size: 12.5, fill: Palette.ink, className: "legend-label")
-            cursor += 24 + Double(item.label.count) * 7.2 + 22
+            cursor += 24 + Double(item.label.count) * 6.8 + 24
         }
     }
 }

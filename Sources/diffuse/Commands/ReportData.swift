@@ -56,14 +56,14 @@ enum ReportData {
         var problem = try workload.workload.problem()
         if case .file = problem.initial { problem.initial = .block }
         let names = workload.results.filter { $0.isRanked && $0.kind == .swift }.prefix(3).map(\.variant)
-        let plan = SweepPlan(problem: problem, from: 64, to: command.sweepTo, stepsPerOctave: 2, budget: 0.05, threads: command.threads)
+        let plan = SweepPlan(problem: problem, from: 64, to: command.sweepTo, stepsPerOctave: 2, budget: 0.2, threads: command.threads)
         let runner = SweepRunner(plan: plan, caches: Machine.current(probeCounters: false).caches)
         var reports: [SweepReport] = []
         for name in names {
             Terminal.standardError("sweeping \(name) from 64² to \(command.sweepTo)²…\n")
             reports.append(try runner.run(try ScheduleRegistry.named(name)))
         }
-        return (reports, "A short sweep (64² to \(command.sweepTo)², 0.05 s a point) of the \(names.count) fastest schedules, measured on this machine when the page was made.")
+        return (reports, "A short sweep (64² to \(command.sweepTo)², 0.2 s a point) of the \(names.count) fastest schedules, measured on this machine when the page was made.")
     }
 
     /// Decodes the JSON file at `path`, with a one-line error that names it.

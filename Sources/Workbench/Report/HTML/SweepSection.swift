@@ -45,7 +45,7 @@ enum SweepSection {
         var lower = 0.0
         for (index, cache) in data.enumerated() {
             let side = (Double(cache.sizeBytes) / Double(2 * bytesPerCell)).squareRoot()
-            bands.append(.init(lower: lower, upper: side, label: "fits \(cache.name) (\(formatBytes(cache.sizeBytes)))",
+            bands.append(.init(lower: lower, upper: side, label: "fits \(cache.name) (\(tickLabel(formatBytes(cache.sizeBytes))))",
                                fill: fills[min(index, fills.count - 1)]))
             lower = side
         }
