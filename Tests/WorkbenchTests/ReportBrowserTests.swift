@@ -60,10 +60,15 @@ struct ReportBrowserTests {
         let (folder, page) = try Self.writePage()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let shot = folder + "/report.png"
-        let run = try Chromium.run(page, ["--screenshot=" + shot], height: 2400)
+        let run = try Chromium.run(page, ["--screenshot=" + shot], height: 3600)
         #expect(run.status == 0 && run.consoleMessages.isEmpty, "\(run.consoleMessages)")
-        let image = try PNGImage(decoding: [UInt8](try #require(FileManager.default.contents(atPath: shot))))
-        #expect(image.width == 1280 && image.height == 2400)
+        let bytes = [UInt8](try #require(FileManager.default.contents(atPath: shot)))
+        // DIFFUSE_REPORT_SCREENSHOT=path keeps a copy, to look at.
+        if let keep = ProcessInfo.processInfo.environment["DIFFUSE_REPORT_SCREENSHOT"] {
+            try Data(bytes).write(to: URL(fileURLWithPath: keep))
+        }
+        let image = try PNGImage(decoding: bytes)
+        #expect(image.width == 1280 && image.height == 3600)
         // Luminance statistics over every pixel.
         var sum = 0.0, sumOfSquares = 0.0
         var colours = Set<UInt32>()
@@ -81,7 +86,8 @@ struct ReportBrowserTests {
         let deviation = (sumOfSquares / count - (sum / count) * (sum / count)).squareRoot()
         #expect(deviation > 10, "luminance standard deviation \(deviation): a blank page?")
         #expect(colours.count > 200, "only \(colours.count) colours: a blank page?")
-        // The viridis heat maps are drawn: their darkest purple fills thousands of pixels.
+        // The viridis heat maps (the field section, inside the 3600-px window) are drawn:
+        // their darkest purple fills thousands of pixels.
         #expect(viridisPurple > 10_000, "\(viridisPurple) pixels of viridis purple")
     }
 }

@@ -77,7 +77,7 @@ public struct BarChart: Sendable {
         for (index, bar) in bars.enumerated() {
             let y = top + row * Double(index) + 6
             let end = max(left, min(right, scale.position(bar.value)))
-            canvas.text(SVGCanvas.fitted(bar.label, maxWidth: left - 16, size: 13.5), x: left - 10, y: y + 15, anchor: .end,
+            canvas.text(SVGCanvas.fitted(bar.label, maxWidth: left - 16, size: 13.5, bold: true), x: left - 10, y: y + 15, anchor: .end,
                         size: 13.5, weight: "600", fill: Palette.ink, className: "bar-label")
             canvas.rect(x: left, y: y, width: end - left, height: barHeight, fill: bar.colour, className: "bar",
                         tooltip: bar.tooltip, extra: [("data-label", bar.label), ("data-value", "\(bar.value)"), ("rx", "2")])

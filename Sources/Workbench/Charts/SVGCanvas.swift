@@ -93,9 +93,9 @@ public struct SVGCanvas {
     }
 
     /// `text` cut to about `maxWidth` units, ending in "…" when cut (the
-    /// width estimated at 0.56 em a character, generous for sans-serif).
-    public static func fitted(_ text: String, maxWidth: Double, size: Double) -> String {
-        let limit = max(1, Int(maxWidth / (0.56 * size)))
+    /// width estimated at 0.56 em a character, generous for sans-serif; 0.64 em bold).
+    public static func fitted(_ text: String, maxWidth: Double, size: Double, bold: Bool = false) -> String {
+        let limit = max(1, Int(maxWidth / ((bold ? 0.64 : 0.56) * size)))
         guard text.count > limit else { return text }
         return String(text.prefix(limit - 1)).trimmingTrailingSpaces() + "…"
     }

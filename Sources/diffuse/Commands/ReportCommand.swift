@@ -21,10 +21,11 @@ struct ReportCommand: ParsableCommand {
             from file:// and can be mailed as it is. It prints well, too.
 
             Examples:
-              diffuse report                                        # bench, sweep, field: about a minute
-              diffuse bench --format json > bench.json && diffuse report --from bench.json
-              diffuse report --from bench.json --sweep sweep-temporal.json --sweep sweep-simd.json
-              diffuse report --size 256 --iterations 200 --variants fused,simd,temporal --output small.html
+              diffuse report                      # bench, sweep, field: about a minute
+              diffuse bench --peers --format json > bench.json
+              diffuse report --from bench.json --output bench.html
+              diffuse report --from bench.json --sweep sweep-temporal.json
+              diffuse report --size 256 --variants fused,simd,temporal --no-sweep
             """
     )
 
@@ -91,8 +92,10 @@ struct ReportCommand: ParsableCommand {
         let savedBench = from.isEmpty ? nil : try ReportData.loadBench(from)
         let savedSweeps = try ReportData.loadSweeps(sweep)
         let bench = try savedBench ?? ReportData.runBench(self)
-        guard let workload = bench.workloads.first else { throw CommandFailure("--from \(from[0]): the bench holds no workload") }
-        let fastest = workload.results.first { $0.isRanked && $0.kind == .swift }?.variant
+        guard let workload = bench.workloads.first else {
+            throw CommandFailure("--from \(from.first ?? "the bench"): the bench holds no workload")
+        }
+        let fastest = ReportContent(bench: bench).fastestSchedule
         let (sweeps, sweepSource) = savedSweeps.isEmpty
             ? try ReportData.measureSweeps(self, bench: bench)
             : (savedSweeps, "Read from " + sweep.joined(separator: ", ") + ".")
