@@ -26,7 +26,7 @@ enum FieldSection {
         var driftAxis = LineChart.Axis(kind: .linear, title: "relative mass drift", includingZero: true, format: { tickText($0) })
         driftAxis.covering = largestDrift > 0 ? [-largestDrift, largestDrift] : [-1e-16, 1e-16]
         let drift = LineChart(
-            x: .init(kind: .linear, title: "step", includingZero: true, format: { significant($0, 3) }),
+            x: .init(kind: .linear, title: "step", includingZero: true, format: { tickLabel(significant($0, 3)) }),
             y: driftAxis,
             series: [.init(name: "", points: film.drift.map { (x: Double($0.step), y: $0.relativeDrift) }, colour: Palette.blue)],
             label: "Mass drift: (mass − initial mass) / |initial mass| at each step", className: "drift-chart",

@@ -8,11 +8,11 @@ enum MachineSection {
         var rows: [(String, String)] = [
             ("CPU", machine.cpuModel ?? "unknown"),
             ("logical CPUs", "\(machine.logicalCPUsOnline) online, \(machine.logicalCPUsAvailable) available to the bench"),
-            ("memory", machine.memoryBytes.map(formatBytes) ?? "unknown"),
+            ("memory", machine.memoryBytes.map { tickLabel(formatBytes($0)) } ?? "unknown"),
         ]
         let caches = machine.caches.filter { $0.type != "Instruction" }
         rows.append(("caches", caches.isEmpty ? "unknown" : caches.map { cache in
-            "\(cache.name) \(formatBytes(cache.sizeBytes))" + (cache.instances > 1 ? " × \(cache.instances)" : "")
+            "\(cache.name) \(tickLabel(formatBytes(cache.sizeBytes)))" + (cache.instances > 1 ? " × \(cache.instances)" : "")
                 + " (two double grids fit up to \(cache.largestSquareGrid)²)"
         }.joined(separator: "; ")))
         if machine.counters.isEmpty {
@@ -33,8 +33,8 @@ enum MachineSection {
         let commands = content.commands.map { purpose, command in
             "<li><span class=\"command-purpose\">\(XML.escape(purpose))</span><pre><code>\(XML.escape(command))</code></pre></li>"
         }.joined()
-        let body = "<div class=\"machine-layout\"><div>" + table + "</div><div><h3>Reproduce every chart</h3><ol class=\"commands\">"
-            + commands + "</ol><p class=\"note\">From a checkout, put <code>swift run -c release</code> before <code>diffuse</code>. "
+        let body = "<div class=\"machine-layout\"><div>" + table + "</div><div><h3>Reproduce every chart</h3><ul class=\"commands\">"
+            + commands + "</ul><p class=\"note\">From a checkout, put <code>swift run -c release</code> before <code>diffuse</code>. "
             + "Times vary by 5–20 % between runs on shared machines.</p></div></div>"
         return ReportPage.section(id: "machine", number: 5, title: "The machine and the commands",
                                   lead: "Where these numbers come from, and how to make them again.", body: body)

@@ -50,7 +50,7 @@ enum ReportStyle {
         .facts-table { border-collapse: collapse; width: 100%; font-size: 14.5px; }
         .facts-table th { text-align: left; vertical-align: top; padding: 6px 14px 6px 0; color: var(--muted); font-weight: 600; white-space: nowrap; }
         .facts-table td { padding: 6px 0; border-bottom: 1px solid var(--rule); overflow-wrap: anywhere; }
-        .commands { margin: 0; padding-left: 22px; font-size: 14px; }
+        .commands { margin: 0; padding-left: 0; list-style: none; font-size: 14px; }
         .commands li { margin-bottom: 8px; }
         .command-purpose { color: var(--muted); }
         pre { margin: 3px 0 0; background: var(--wash); border-radius: 8px; padding: 8px 12px; white-space: pre-wrap; overflow-wrap: anywhere; }
