@@ -45,8 +45,12 @@ enum Chromium {
         process.standardOutput = output
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         try process.run()
+        // A browser that hangs is stopped after two minutes (the test then fails on its output).
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        watchdog.cancel()
         let errorData = FileManager.default.contents(atPath: logPath) ?? Data()
         let log = String(decoding: errorData, as: UTF8.self)
         let console = log.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
