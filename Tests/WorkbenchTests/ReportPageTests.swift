@@ -69,6 +69,33 @@ struct ReportPageTests {
         #expect(image.width == 10 && image.height == 17)
     }
 
+    @Test("the heat maps show only where the field is: every cell outside the window has the bottom colour in every frame")
+    func cropWindow() throws {
+        let problem = Problem(rows: 200, cols: 160)  // the block: rows 80 ..< 100, columns 64 ..< 80
+        let film = try FieldFilm.record(problem: problem, iterations: 60, schedule: ScheduleRegistry.named("fused"), frames: 3, driftSamples: 1)
+        let crop = try #require(film.crop)
+        #expect(crop.rows.contains(80) && crop.rows.contains(99) && crop.cols.contains(64) && crop.cols.contains(79))
+        #expect(crop.rows.count <= 120 && crop.cols.count <= 96)
+        let threshold = film.scale.low + (film.scale.high - film.scale.low) * 0.5 / 255
+        for frame in film.frames {
+            let image = try PNGImage(decoding: frame.png)
+            #expect(image.width == crop.cols.count && image.height == crop.rows.count)
+            var field = try problem.makeInitialGrid(Double.self)
+            try ReferenceSchedule().run(&field, steps: frame.step, problem: problem)
+            var visibleOutside = 0
+            for i in 0 ..< 200 {
+                for j in 0 ..< 160 where !(crop.rows.contains(i) && crop.cols.contains(j)) && field[i, j] >= threshold {
+                    visibleOutside += 1
+                }
+            }
+            #expect(visibleOutside == 0, "step \(frame.step)")
+        }
+        // A field that fills the grid is shown whole.
+        let spread = try FieldFilm.record(problem: Problem(rows: 40, cols: 40, initial: .gaussian(width: 12)), iterations: 5,
+                                          schedule: ScheduleRegistry.named("fused"), frames: 2, driftSamples: 1)
+        #expect(spread.crop == nil)
+    }
+
     @Test("block averages: each pixel the mean of its block, the last blocks take what is left")
     func blockAverage() {
         let grid = Grid<Double>(rows: 3, cols: 5, values: (0 ..< 15).map(Double.init))

@@ -9,11 +9,23 @@ import Foundation
 /// never leaves that range (`ColourScale(forRunFrom:boundary:)`), so every
 /// frame shares it and the field's fading shows. Grids wider or taller than
 /// `maxSide` are shown averaged over square blocks of cells, so the page stays small.
+///
+/// Where everything happens in a small part of the grid (the seed's block
+/// fills a tenth of each side), the heat maps show only that part: the
+/// smallest box holding every cell that is not drawn in the scale's bottom
+/// colour in any frame, widened by a margin. Cells outside it have the bottom
+/// colour in every frame, so the crop hides nothing a full map would show.
 public struct FieldFilm: Sendable, Codable {
     public struct Frame: Sendable, Codable {
         public var step: Int
         /// The heat map, a PNG file.
         public var png: [UInt8]
+    }
+
+    /// A window onto the grid: rows `rows`, columns `cols`.
+    public struct Crop: Sendable, Codable, Equatable {
+        public var rows: Range<Int>
+        public var cols: Range<Int>
     }
 
     /// Relative mass drift (mass − initial) / |initial| after `step` steps.
@@ -29,6 +41,8 @@ public struct FieldFilm: Sendable, Codable {
     /// Cells averaged into one pixel along each side (1: one pixel per cell).
     public var cellsPerPixel: Int
     public var scale: ColourScale
+    /// The cells the heat maps show, when cropped: rows and columns of the grid (half-open).
+    public var crop: Crop?
     public var frames: [Frame]
     public var drift: [DriftSample]
     public var steppingSeconds: Double
@@ -61,20 +75,63 @@ public struct FieldFilm: Sendable, Codable {
         let driftSteps = Set((0 ... max(1, driftSamples)).map { k in
             Int((Double(k) * Double(iterations) / Double(max(1, driftSamples))).rounded())
         })
-        var frames: [Frame] = [], drift: [DriftSample] = []
+        var shown: [(step: Int, grid: Grid<Double>)] = [], drift: [DriftSample] = []
         for step in frameSteps.union(driftSteps).sorted() {
             try simulation.advance(steps: step - simulation.step)
             if frameSteps.contains(step) {
-                let shown = factor == 1 ? simulation.grid.converted(to: Double.self) : blockAverage(simulation.grid, factor)
-                frames.append(Frame(step: step, png: PNGFile.encode(shown, scale: scale)))
+                shown.append((step, factor == 1 ? simulation.grid.converted(to: Double.self) : blockAverage(simulation.grid, factor)))
             }
             if driftSteps.contains(step) {
                 drift.append(DriftSample(step: step, relativeDrift: FieldSummary(simulation.grid, dx: problem.dx).relativeDrift(from: initial)))
             }
         }
+        let window = shown.first.flatMap { first in activeWindow(shown.map(\.grid), scale: scale, rows: first.grid.rows, cols: first.grid.cols) }
+        let frames = shown.map { item in
+            Frame(step: item.step, png: PNGFile.encode(window.map { cropped(item.grid, $0) } ?? item.grid, scale: scale))
+        }
+        let crop = window.map { Crop(rows: $0.rows.lowerBound * factor ..< min(problem.rows, $0.rows.upperBound * factor),
+                                     cols: $0.cols.lowerBound * factor ..< min(problem.cols, $0.cols.upperBound * factor)) }
         return FieldFilm(
             schedule: schedule.descriptor.name, rows: problem.rows, cols: problem.cols, iterations: iterations,
-            cellsPerPixel: factor, scale: scale, frames: frames, drift: drift, steppingSeconds: simulation.steppingSeconds)
+            cellsPerPixel: factor, scale: scale, crop: crop, frames: frames, drift: drift, steppingSeconds: simulation.steppingSeconds)
+    }
+
+    /// The part of the grids worth showing, or nil for all of them.
+    ///
+    /// A cell is *visible* when its colour is not the scale's bottom one:
+    /// (v − low) / (high − low) ≥ 0.5 / 255, or v is not finite. The window is
+    /// the bounding box of the cells visible in any grid, widened by a margin
+    /// of an eighth of its side (at least 4 cells) and clamped to the grid;
+    /// nil when that box is empty or spans over 60 % of either side.
+    static func activeWindow(_ grids: [Grid<Double>], scale: ColourScale, rows: Int, cols: Int) -> Crop? {
+        var (top, bottom, left, right) = (Int.max, -1, Int.max, -1)
+        let threshold = scale.low + (scale.high - scale.low) * 0.5 / 255
+        for grid in grids {
+            grid.withUnsafeBufferPointer { cells in
+                for i in 0 ..< rows {
+                    for j in 0 ..< cols {
+                        let value = cells[i * cols + j]
+                        guard !value.isFinite || value >= threshold else { continue }
+                        (top, bottom, left, right) = (min(top, i), max(bottom, i), min(left, j), max(right, j))
+                    }
+                }
+            }
+        }
+        guard bottom >= top, right >= left else { return nil }
+        let (height, width) = (bottom - top + 1, right - left + 1)
+        let margin = max(4, max(height, width) / 8)
+        let window = Crop(rows: max(0, top - margin) ..< min(rows, bottom + 1 + margin),
+                          cols: max(0, left - margin) ..< min(cols, right + 1 + margin))
+        guard Double(window.rows.count) <= 0.6 * Double(rows), Double(window.cols.count) <= 0.6 * Double(cols) else { return nil }
+        return window
+    }
+
+    /// The cells of `grid` inside `window`.
+    static func cropped(_ grid: Grid<Double>, _ window: Crop) -> Grid<Double> {
+        var values: [Double] = []
+        values.reserveCapacity(window.rows.count * window.cols.count)
+        for i in window.rows { for j in window.cols { values.append(grid[i, j]) } }
+        return Grid(rows: window.rows.count, cols: window.cols.count, values: values)
     }
 
     /// The mean of each `factor` × `factor` block of cells (the last blocks

@@ -11,7 +11,8 @@ enum FieldSection {
                                       body: "<p class=\"note\">\(XML.escape(content.fieldNote ?? "No run was recorded."))</p>")
         }
         let uris = film.frames.map { "data:image/png;base64," + Data($0.png).base64EncodedString() }
-        let pixelated = film.cols / film.cellsPerPixel < 360 ? " pixelated" : ""
+        let shownColumns = film.crop.map { $0.cols.count } ?? film.cols
+        let pixelated = shownColumns / film.cellsPerPixel < 360 ? " pixelated" : ""
         let frames = zip(film.frames, uris).enumerated().map { index, pair in
             let (frame, uri) = pair
             return "<figure class=\"frame\(index == 0 ? " current" : "")\"><img class=\"heatmap\(pixelated)\" src=\"\(uri)\" "
@@ -31,7 +32,11 @@ enum FieldSection {
             series: [.init(name: "", points: film.drift.map { (x: Double($0.step), y: $0.relativeDrift) }, colour: Palette.blue)],
             label: "Mass drift: (mass − initial mass) / |initial mass| at each step", className: "drift-chart",
             height: 420, markers: film.drift.count <= 40)
-        let scaleNote = film.cellsPerPixel > 1 ? " Each pixel is the mean of \(film.cellsPerPixel) × \(film.cellsPerPixel) cells." : ""
+        var scaleNote = film.cellsPerPixel > 1 ? " Each pixel is the mean of \(film.cellsPerPixel) × \(film.cellsPerPixel) cells." : ""
+        if let crop = film.crop {
+            scaleNote += " Shown: rows \(crop.rows.lowerBound)–\(crop.rows.upperBound - 1) and columns \(crop.cols.lowerBound)–\(crop.cols.upperBound - 1), "
+                + "where the field is; every other cell stays in the scale's bottom colour in every frame."
+        }
         let body = """
             <div class="field-layout">
             <div class="player">
