@@ -6,7 +6,8 @@
 // Products
 //   Hardware      the machine plans are made for: cores, caches, vector width
 //                 (the package's only reader of the host's caches)
-//   DiffusionKit  the model, the schedules and the file formats (needs Hardware)
+//   DiffusionKit  the model, the schedules and the file formats (needs Hardware;
+//                 links the system's zlib for PNG)
 //   PerfKit       timeit, perf stat, a region profiler, memory and machine facts;
 //                 knows nothing about diffusion (needs Hardware)
 //   Workbench     (internal) joins the two: the bench protocol, the gate, peers, reports
@@ -93,8 +94,15 @@ let package = Package(
         // MARK: The solver
         .target(
             name: "DiffusionKit",
-            dependencies: ["Hardware"],
+            dependencies: ["Hardware", "CZlib"],
             swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
+        // The system's zlib, for compressed PNG and APNG files (deflate).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
 
         // MARK: Measurement (imports nothing from DiffusionKit)

@@ -19,6 +19,7 @@ struct RunCommand: ParsableCommand {
               diffuse run --boundary fixed=1 --initial gaussian --width 20 --png heat.png
               diffuse run --initial file:start.npy --iterations 2000 --output end.csv
               diffuse run --every 100 --output-dir snapshots   # step_000.npy … step_500.npy
+              diffuse run --every 10 --animate field.apng       # 51 frames, one colour scale
             """
     )
 
@@ -46,6 +47,9 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Folder for the snapshots of --every (created if missing).", valueName: "dir"))
     var outputDir: String?
 
+    @Option(name: .long, help: ArgumentHelp("Write the --every snapshots as an animated PNG (APNG), one colour scale for all frames.", valueName: "file.apng"))
+    var animate: String?
+
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
 
@@ -60,10 +64,11 @@ struct RunCommand: ParsableCommand {
         if let png, !png.lowercased().hasSuffix(".png") {
             throw ValidationError("--png \(png): expected a file name ending in .png")
         }
-        switch (every, outputDir) {
+        try RunAnimation.validate(animate, every: every)
+        switch (every, outputDir ?? animate) {
         case (nil, nil): break
         case (let k?, _?): guard k >= 1 else { throw ValidationError("--every must be at least 1, got \(k)") }
-        case (_?, nil): throw ValidationError("--every needs --output-dir DIR for the snapshots")
+        case (_?, nil): throw ValidationError("--every needs --output-dir DIR for the snapshots (or --animate FILE.apng)")
         case (nil, _?): throw ValidationError("--output-dir needs --every K (how often to write a snapshot)")
         }
     }
@@ -76,6 +81,7 @@ struct RunCommand: ParsableCommand {
         if let output { try OutputFolder.checkWritable(file: output) }
         if let png { try OutputFolder.checkWritable(file: png) }
         if let outputDir { try OutputFolder.prepare(outputDir) }
+        if let animate { try OutputFolder.checkWritable(file: animate) }
         let context = ExecutionContext(threads: threads, machine: try machineOptions.description())
         let report: RunReport
         switch problem.precision {
@@ -92,8 +98,11 @@ struct RunCommand: ParsableCommand {
         let initial = FieldSummary(simulation.grid, dx: problem.dx)
         var written: [String] = []
         let digits = String(iterations).count
+        var animation = animate.map { RunAnimation(path: $0, problem: problem) }
         func snapshot() throws {
-            guard let outputDir, let every, simulation.step % every == 0 else { return }
+            guard let every, simulation.step % every == 0 else { return }
+            try animation?.add(simulation.grid)
+            guard let outputDir else { return }
             let number = String(simulation.step)
             let name = "step_" + String(repeating: "0", count: digits - number.count) + number + ".npy"
             let path = outputDir.hasSuffix("/") ? outputDir + name : outputDir + "/" + name
@@ -123,6 +132,7 @@ struct RunCommand: ParsableCommand {
             try PNGFile.write(simulation.grid, to: png)
             written.append(png)
         }
+        if let animation { written.append(try animation.write()) }
         let resolved = (schedule as? AutoSchedule)?.choice(for: problem, context: context) ?? schedule
         return RunReport(
             problem: problem, variant: schedule.descriptor.name, schedule: resolved.descriptor.name,
