@@ -17,8 +17,14 @@
 ///
 /// Boundary and precision do not change the choice: every fast schedule
 /// handles the boundary on its edge vectors only, and Float halves the bytes
-/// for all of them alike. All candidates are bit-identical to the reference,
-/// so the choice never changes a result, only its speed.
+/// for all of them alike. All stepping candidates are bit-identical to the
+/// reference, so that choice never changes a result, only its speed.
+///
+/// With the number of steps known (`choice(for:steps:)`, which `advance`
+/// uses): `spectral` when FFTW is installed and `SpectralCostModel` says its
+/// two transforms cost less than the steps; it agrees with the reference to
+/// the transforms' rounding (1e-12 of the magnitude, the bench's gate), not
+/// bit for bit. `reason(for:steps:)` says which and why.
 public struct AutoSchedule: Schedule {
     public init() {}
 
@@ -36,6 +42,17 @@ public struct AutoSchedule: Schedule {
         problem.cellCount < FastSupport.minimumCellsPerThread ? SIMDSchedule() : TemporalSchedule()
     }
 
+    /// The schedule `auto` runs for `steps` steps of `problem`: `spectral`
+    /// when its cost model prefers it, else `choice(for:)`.
+    public func choice(for problem: Problem, steps: Int) -> any Schedule {
+        SpectralCostModel(problem: problem, steps: steps).prefersSpectral ? SpectralSchedule() : choice(for: problem)
+    }
+
+    /// One line: the schedule `choice(for:steps:)` picks and why.
+    public func reason(for problem: Problem, steps: Int) -> String {
+        SpectralCostModel(problem: problem, steps: steps).reason(steps: steps, stepper: choice(for: problem).descriptor.name)
+    }
+
     public func limitation(for problem: Problem) -> String? {
         choice(for: problem).limitation(for: problem)
     }
@@ -45,10 +62,10 @@ public struct AutoSchedule: Schedule {
     }
 
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
-        try choice(for: problem).advance(&grid, steps: steps, problem: problem, context: context)
+        try choice(for: problem, steps: steps).advance(&grid, steps: steps, problem: problem, context: context)
     }
 
     public func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
-        try choice(for: problem).advance(&grid, steps: steps, problem: problem, context: context)
+        try choice(for: problem, steps: steps).advance(&grid, steps: steps, problem: problem, context: context)
     }
 }
