@@ -172,6 +172,15 @@ struct AutoSpectralTests {
         #expect(few.spectralSeconds == many.spectralSeconds)
         #expect(few.steppingSeconds * 200_000 == many.steppingSeconds)
         #expect(few.spectralSeconds > few.steppingSeconds && many.spectralSeconds < many.steppingSeconds)
+        // DST-I on 4096 cells is a DFT of 2·4097 = 2·17·241: an awkward length for FFTW.
+        #expect(SpectralCostModel.largestPrimeFactor(4097) == 241)
+        #expect(SpectralCostModel.largestPrimeFactor(640) == 5)
+        #expect(SpectralCostModel.largestPrimeFactor(13) == 13 && SpectralCostModel.largestPrimeFactor(1) == 1)
+        let periodic = SpectralCostModel(problem: Problem(rows: 4096, cols: 4096), steps: 1)
+        let fixed = SpectralCostModel(problem: Problem(rows: 4096, cols: 4096, boundary: .fixed(0)), steps: 1)
+        let fixedSmooth = SpectralCostModel(problem: Problem(rows: 4095, cols: 4095, boundary: .fixed(0)), steps: 1)
+        #expect(fixed.spectralSeconds > 2 * periodic.spectralSeconds)
+        #expect(fixedSmooth.spectralSeconds < periodic.spectralSeconds)
     }
 
     @Test("auto chooses spectral for many steps when FFTW is there, says so, and stepping for a few",
