@@ -90,6 +90,15 @@ struct RunTimeTests {
         #expect(result.standardOutput.isEmpty)
     }
 
+    @Test("a negative or non-finite time is refused in one line")
+    func invalid() throws {
+        for time in ["-1", "nan", "inf"] {
+            let result = try DiffuseProcess.run(["run", "--size", "16", "--time", time])
+            #expect(result.status != 0)
+            #expect(result.standardError.contains("--time must be a finite number ≥ 0"), "\(time): \(result.standardError)")
+        }
+    }
+
     @Test("--time with an explicit --iterations is refused")
     func conflict() throws {
         let result = try DiffuseProcess.run(["run", "--size", "16", "--time", "2", "--iterations", "20"])

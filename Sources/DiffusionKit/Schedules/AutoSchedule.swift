@@ -44,12 +44,12 @@ public struct AutoSchedule: Schedule {
 
     /// The schedule `auto` runs for `steps` steps of `problem`: `spectral`
     /// when its cost model prefers it, else `choice(for:)`.
-    public func choice(for problem: Problem, steps: Int) -> any Schedule {
+    public func choice(for problem: Problem, steps: Int, context: ExecutionContext = .init()) -> any Schedule {
         SpectralCostModel(problem: problem, steps: steps).prefersSpectral ? SpectralSchedule() : choice(for: problem)
     }
 
-    /// One line: the schedule `choice(for:steps:)` picks and why.
-    public func reason(for problem: Problem, steps: Int) -> String {
+    /// One line: the schedule `choice(for:steps:context:)` picks and why.
+    public func reason(for problem: Problem, steps: Int, context: ExecutionContext = .init()) -> String {
         SpectralCostModel(problem: problem, steps: steps).reason(steps: steps, stepper: choice(for: problem).descriptor.name)
     }
 
@@ -62,10 +62,10 @@ public struct AutoSchedule: Schedule {
     }
 
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
-        try choice(for: problem, steps: steps).advance(&grid, steps: steps, problem: problem, context: context)
+        try choice(for: problem, steps: steps, context: context).advance(&grid, steps: steps, problem: problem, context: context)
     }
 
     public func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
-        try choice(for: problem, steps: steps).advance(&grid, steps: steps, problem: problem, context: context)
+        try choice(for: problem, steps: steps, context: context).advance(&grid, steps: steps, problem: problem, context: context)
     }
 }

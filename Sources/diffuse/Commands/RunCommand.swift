@@ -28,7 +28,7 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: "Number of explicit-Euler steps (default: 500).")
     var iterations: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Simulated time instead of --iterations: T/dt steps (T must be a whole number of steps).", valueName: "T"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Simulated time instead of --iterations: T/dt steps (T must be a whole number of steps).", valueName: "T"))
     var time: Double?
 
     @Option(name: .long, help: ArgumentHelp("Schedule that steps the field (see `diffuse variants`); auto picks the fastest for the workload.", valueName: "name"))
@@ -74,13 +74,14 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let problem = try model.problem()
         let iterations = try RunLength.steps(iterations: iterations, time: time, dt: problem.dt)
-        let (schedule, reason) = RunLength.stepper(try ScheduleRegistry.named(variant), problem: problem, steps: iterations, segment: every)
+        let context = ExecutionContext(threads: threads)
+        let (schedule, reason) = RunLength.stepper(
+            try ScheduleRegistry.named(variant), problem: problem, steps: iterations, segment: every, context: context)
         // Check every destination before the run: a long run must not end in
         // an error about a folder that never existed.
         if let output { try OutputFolder.checkWritable(file: output) }
         if let png { try OutputFolder.checkWritable(file: png) }
         if let outputDir { try OutputFolder.prepare(outputDir) }
-        let context = ExecutionContext(threads: threads)
         var report: RunReport
         switch problem.precision {
         case .double: report = try execute(problem, schedule, context, iterations, Double.self)

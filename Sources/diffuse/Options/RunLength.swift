@@ -26,10 +26,12 @@ enum RunLength {
     /// The schedule that steps a run of `steps` steps in segments of at most
     /// `segment` steps (the snapshots of --every), with the reason `auto`
     /// gives for it (nil for a named variant).
-    static func stepper(_ schedule: any Schedule, problem: Problem, steps: Int, segment: Int?) -> (any Schedule, reason: String?) {
+    static func stepper(
+        _ schedule: any Schedule, problem: Problem, steps: Int, segment: Int?, context: ExecutionContext
+    ) -> (any Schedule, reason: String?) {
         guard let auto = schedule as? AutoSchedule else { return (schedule, nil) }
         let length = min(steps, segment ?? steps)
-        return (auto.choice(for: problem, steps: length), auto.reason(for: problem, steps: length))
+        return (auto.choice(for: problem, steps: length, context: context), auto.reason(for: problem, steps: length, context: context))
     }
 
     private static func plainNumber(_ value: Double) -> String {

@@ -189,13 +189,4 @@ enum SpectralPlanCache {
         evicted.removeAll()
         return kept
     }
-
-    /// Drops every kept plan (for tests).
-    static func purge() {
-        var dropped = plans.withLock { plans -> [SpectralPlan] in
-            defer { plans = [] }
-            return plans
-        }
-        dropped.removeAll()
-    }
 }

@@ -65,8 +65,10 @@ public struct SpectralSchedule: Schedule {
 
     /// FFTW's threads, one per `FastSupport.minimumCellsPerThread` cells at
     /// most: on small grids a thread's start-up costs more than its share.
+    /// One where FFTW's threads library is missing.
     public func threads(for problem: Problem, context: ExecutionContext) -> Int {
-        max(1, min(context.resolvedThreads, problem.cellCount / FastSupport.minimumCellsPerThread))
+        guard case .success(let library) = libraries(problem.precision), library.hasThreads else { return 1 }
+        return max(1, min(context.resolvedThreads, problem.cellCount / FastSupport.minimumCellsPerThread))
     }
 
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
