@@ -72,6 +72,32 @@ struct SpectralScheduleTests {
         #expect(first != nil && first === second)
     }
 
+    @Test("a measured plan (DIFFUSE_FFTW_MEASURE=1) learns wisdom, and forward then back is the identity",
+          .enabled(if: fftwLoaded), arguments: [SpectralTransform.dft, .dct, .dst])
+    func measuredPlan(transform: SpectralTransform) throws {
+        let library = try FFTWLibrary.shared(.double).get()
+        // A shape no other test plans, so no wisdom has it yet.
+        let (rows, cols) = (transform == .dft ? 13 : transform == .dct ? 14 : 15, 19)
+        let key = SpectralPlan.Key(rows: rows, cols: cols, transform: transform, precision: .double, threads: 1)
+        var grid = Grid<Double>(rows: rows, cols: cols, values: (0 ..< rows * cols).map { Double(($0 * 37) % 101) / 7 })
+        let original = grid
+        let plan = grid.withUnsafeMutableBufferPointer { cells in
+            library.planner.withLock { _ in
+                SpectralPlan(key: key, library: library, grid: UnsafeMutableRawPointer(cells.baseAddress!), measure: true)
+            }
+        }
+        let measured = try #require(plan)
+        #expect(measured.learned)
+        let scale = transform.scale(rows: rows, cols: cols)
+        let count = transform.spectrumScalars(rows: rows, cols: cols)
+        grid.withUnsafeMutableBufferPointer { cells in
+            measured.apply(to: cells) { spectrum in
+                for i in 0 ..< count { spectrum[i] *= scale }
+            }
+        }
+        #expect(FieldComparison.maxAbsDifference(grid, original) <= 1e-13)
+    }
+
     @Test("an unstable run names the same first non-finite step as stepping does, found by bisection",
           .enabled(if: fftwLoaded), arguments: boundaries)
     func bisection(boundary: Boundary) throws {

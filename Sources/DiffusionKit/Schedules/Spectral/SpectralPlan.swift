@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The transform that diagonalises the step under a boundary rule.
@@ -46,10 +51,12 @@ enum SpectralTransform: Hashable, Sendable {
 /// planned with.
 ///
 /// Planning, in order: a plan from wisdom (FFTW_WISDOM_ONLY, which touches no
-/// array); else, for grids up to `measuredCells`, a measured plan on scratch
-/// arrays (milliseconds there, and it adds to the wisdom file); else FFTW's
-/// estimate, which is instantaneous and does not touch the arrays, so it is
-/// planned on the caller's grid and needs no third grid.
+/// array); else, when `DIFFUSE_FFTW_MEASURE=1`, a measured plan on a scratch
+/// array, which is saved in the wisdom file; else FFTW's estimate, which
+/// takes microseconds and does not touch the arrays, so it is planned on the
+/// caller's grid and needs no third grid. Measuring is opt-in because it
+/// costs seconds per new shape even at 500² (1.7–3.1 s measured on the
+/// README's machine), more than the run it would speed up.
 final class SpectralPlan: @unchecked Sendable {
     // @unchecked: the plan pointers are immutable after init; FFTW's execute
     // functions are thread-safe; the spectrum buffer is only used under `busy`.
@@ -61,9 +68,8 @@ final class SpectralPlan: @unchecked Sendable {
         let threads: Int
     }
 
-    /// Grids up to this many cells (512²) get measured plans when no wisdom
-    /// has them.
-    static let measuredCells = 512 * 512
+    /// True when `DIFFUSE_FFTW_MEASURE=1` asks for measured plans.
+    static let measures = getenv("DIFFUSE_FFTW_MEASURE").map { String(cString: $0) == "1" } ?? false
 
     let key: Key
     let library: FFTWLibrary
@@ -77,8 +83,9 @@ final class SpectralPlan: @unchecked Sendable {
     let learned: Bool
 
     /// Plans for `key`, using `grid` (of the key's shape and precision) as the
-    /// array for estimated plans. Call while holding `library.planner`.
-    init?(key: Key, library: FFTWLibrary, grid: UnsafeMutableRawPointer) {
+    /// array for estimated plans, measuring when `measure` and no wisdom has
+    /// the plan. Call while holding `library.planner`.
+    init?(key: Key, library: FFTWLibrary, grid: UnsafeMutableRawPointer, measure: Bool = SpectralPlan.measures) {
         let rows = Int32(key.rows), cols = Int32(key.cols)
         let scalars = key.transform.spectrumScalars(rows: key.rows, cols: key.cols)
         guard let spectrum = library.malloc(scalars * key.precision.byteWidth) else { return nil }
@@ -109,7 +116,7 @@ final class SpectralPlan: @unchecked Sendable {
 
         var learned = false
         var plans = plan(FFTWLibrary.Flag.measure | FFTWLibrary.Flag.wisdomOnly, grid, spectrum)
-        if plans == nil, key.rows * key.cols <= Self.measuredCells,
+        if plans == nil, measure,
            let scratch = library.malloc(key.rows * key.cols * key.precision.byteWidth) {
             plans = plan(FFTWLibrary.Flag.measure, scratch, spectrum)
             library.free(scratch)
@@ -129,11 +136,12 @@ final class SpectralPlan: @unchecked Sendable {
     }
 
     deinit {
+        // FFTW allows only its execute functions outside the planner's lock.
         library.planner.withLock { _ in
             library.destroyPlan(forward)
             library.destroyPlan(backward)
+            library.free(spectrum)
         }
-        library.free(spectrum)
     }
 
     /// Transforms `cells` forward, lets `scale` multiply the spectrum in
