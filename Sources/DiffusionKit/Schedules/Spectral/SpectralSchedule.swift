@@ -1,5 +1,3 @@
-import Dispatch
-
 /// `spectral`: any number of steps for the cost of two transforms.
 ///
 /// The explicit step is a linear operator that does not change with time,
@@ -119,8 +117,9 @@ public struct SpectralSchedule: Schedule {
     }
 
     /// Multiplies spectrum entry (k, l) by λ(k, l)ⁿ · `scale`; for the complex
-    /// DFT spectrum both parts of each entry. Rows are split over `threads`:
-    /// each entry costs an exp and a log1p, a noticeable share of the run.
+    /// DFT spectrum both parts of each entry. Rows are split over `threads`
+    /// (the fast schedules' persistent `ThreadTeam`, which allocates nothing
+    /// per run): each entry can cost an exp and a log1p, a noticeable share.
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     static func scaleSpectrum<Scalar: DiffusionScalar>(
@@ -129,9 +128,7 @@ public struct SpectralSchedule: Schedule {
     ) {
         let rows = eigenvalues.rowTerms.count, cols = eigenvalues.colTerms.count
         let width = complex ? 2 : 1
-        let pointer = SendablePointer(spectrum)
-        @Sendable func scaleRows(_ range: Range<Int>) {
-            let spectrum = pointer.base
+        func scaleRows(_ range: Range<Int>) {
             eigenvalues.rowTerms.withUnsafeBufferPointer { rowTerms in
                 eigenvalues.colTerms.withUnsafeBufferPointer { colTerms in
                     let fourR = 4 * eigenvalues.coefficient
@@ -153,15 +150,8 @@ public struct SpectralSchedule: Schedule {
         }
         let parts = min(threads, rows)
         if parts <= 1 { return scaleRows(0 ..< rows) }
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        ThreadTeam.shared(size: parts).run { part in
             scaleRows(rows * part / parts ..< rows * (part + 1) / parts)
         }
     }
-}
-
-/// A pointer handed to the threads of `concurrentPerform`, each of which
-/// writes its own rows.
-private struct SendablePointer<Scalar>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Scalar>
-    init(_ base: UnsafeMutablePointer<Scalar>) { self.base = base }
 }
