@@ -4,8 +4,13 @@ import Testing
 
 /// True when the `diffuse` binary finds FFTW (it lists spectral as available).
 private let fftwAvailable: Bool = {
-    guard let result = try? DiffuseProcess.run(["variants", "--format", "json"]) else { return false }
-    return result.standardOutput.contains("\"name\" : \"spectral\"") && !result.standardOutput.contains("unavailable: FFTW")
+    guard let result = try? DiffuseProcess.run(["variants", "--format", "json"]),
+          let object = try? JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
+          let schedules = object["schedules"] as? [[String: Any]],
+          let spectral = schedules.first(where: { $0["name"] as? String == "spectral" }),
+          let supports = spectral["supports"] as? String
+    else { return false }
+    return !supports.hasPrefix("unavailable")
 }()
 
 private let withoutFFTW = ["DIFFUSE_FFTW": "off"]
