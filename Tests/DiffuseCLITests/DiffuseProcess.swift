@@ -20,11 +20,15 @@ struct DiffuseProcess {
         return folder.appendingPathComponent("diffuse")
     }()
 
-    /// Runs `diffuse arguments…` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    /// Runs `diffuse arguments…` in `directory`, with `environment` added to
+    /// this process's, and waits for it.
+    static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output

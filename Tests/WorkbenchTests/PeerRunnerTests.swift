@@ -21,7 +21,7 @@ struct PeerRunnerTests {
     @Test func catalogListsEveryPeerOnce() {
         #expect(PeerCatalog.names == [
             "numpy-naive", "numpy-inplace", "numpy-roll-add", "numexpr", "scipy-laplace",
-            "numba-parallel", "c", "c-openmp",
+            "numba-parallel", "numpy-spectral", "c", "c-openmp",
         ])
         #expect(Set(PeerCatalog.names).count == PeerCatalog.all.count)
         #expect(PeerCatalog.peer(named: "numpy-roll-add")?.seedCounterpart == "numpy + memory2")

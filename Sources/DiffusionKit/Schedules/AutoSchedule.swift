@@ -20,8 +20,14 @@
 ///
 /// Boundary and precision do not change the choice: every fast schedule
 /// handles the boundary on its edge vectors only, and Float halves the bytes
-/// for all of them alike. All candidates are bit-identical to the reference,
-/// so the choice never changes a result, only its speed.
+/// for all of them alike. All stepping candidates are bit-identical to the
+/// reference, so that choice never changes a result, only its speed.
+///
+/// With the number of steps known (`choice(for:steps:)`, which `advance`
+/// uses): `spectral` when FFTW is installed and `SpectralCostModel` says its
+/// two transforms cost less than the steps; it agrees with the reference to
+/// the transforms' rounding (1e-12 of the magnitude, the bench's gate), not
+/// bit for bit. `reason(for:steps:)` says which and why.
 public struct AutoSchedule: Schedule {
     public init() {}
 
@@ -39,6 +45,17 @@ public struct AutoSchedule: Schedule {
         problem.cellCount < FastSupport.minimumCellsPerThread ? SIMDSchedule() : TemporalSchedule()
     }
 
+    /// The schedule `auto` runs for `steps` steps of `problem`: `spectral`
+    /// when its cost model prefers it, else `choice(for:)`.
+    public func choice(for problem: Problem, steps: Int, context: ExecutionContext = .init()) -> any Schedule {
+        SpectralCostModel(problem: problem, steps: steps).prefersSpectral ? SpectralSchedule() : choice(for: problem, context: context)
+    }
+
+    /// One line: the schedule `choice(for:steps:context:)` picks and why.
+    public func reason(for problem: Problem, steps: Int, context: ExecutionContext = .init()) -> String {
+        SpectralCostModel(problem: problem, steps: steps).reason(steps: steps, stepper: choice(for: problem, context: context).descriptor.name)
+    }
+
     /// Every candidate supports every problem; asked of the candidate for the
     /// host all the same, so that a future limitation is not hidden.
     public func limitation(for problem: Problem) -> String? {
@@ -50,10 +67,10 @@ public struct AutoSchedule: Schedule {
     }
 
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
-        try choice(for: problem, context: context).advance(&grid, steps: steps, problem: problem, context: context)
+        try choice(for: problem, steps: steps, context: context).advance(&grid, steps: steps, problem: problem, context: context)
     }
 
     public func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
-        try choice(for: problem, context: context).advance(&grid, steps: steps, problem: problem, context: context)
+        try choice(for: problem, steps: steps, context: context).advance(&grid, steps: steps, problem: problem, context: context)
     }
 }

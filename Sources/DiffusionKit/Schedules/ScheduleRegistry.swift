@@ -24,6 +24,8 @@ public enum ScheduleRegistry {
         SIMDSchedule(),
         ParallelSchedule(),
         TemporalSchedule(),
+        // Beyond stepping: n steps at once through FFTW (Schedules/Spectral/).
+        SpectralSchedule(),
         // The default of `diffuse run`: one of the above, chosen per workload.
         AutoSchedule(),
     ]

@@ -12,6 +12,10 @@ import Darwin
 /// produced a NaN or infinity. After a first one-step chunk, chunks are sized
 /// to take about `targetChunkSeconds`, so the checks cost a negligible share
 /// of the run and multi-step schedules get long runs of steps.
+///
+/// A `FastForwardingSchedule` (`spectral`), whose cost does not depend on the
+/// number of steps, gets the whole request as one chunk, and names the first
+/// non-finite step itself (by bisection) instead of a replay.
 public struct Simulation<Scalar: DiffusionScalar> {
     public let problem: Problem
     public let schedule: any Schedule
@@ -59,7 +63,7 @@ public struct Simulation<Scalar: DiffusionScalar> {
     public mutating func advance(steps: Int, progress: (Int) -> Void = { _ in }) throws(DiffusionError) {
         var remaining = steps
         while remaining > 0 {
-            let count = min(chunk, remaining)
+            let count = schedule is any FastForwardingSchedule ? remaining : min(chunk, remaining)
             if checkpoint == nil { checkpoint = Grid(rows: problem.rows, cols: problem.cols) }
             checkpoint!.assign(from: grid)
             let started = monotonicSeconds()
@@ -80,6 +84,12 @@ public struct Simulation<Scalar: DiffusionScalar> {
     }
 
     private mutating func locateNonFinite(from checkpoint: Grid<Scalar>, within count: Int) throws(DiffusionError) {
+        if let schedule = schedule as? any FastForwardingSchedule {
+            if let offset = try schedule.firstNonFiniteStep(from: checkpoint, within: count, field: &grid, problem: problem, context: context) {
+                throw .nonFinite(step: step + offset)
+            }
+            return
+        }
         grid = checkpoint
         for offset in 1 ... count {
             var next = grid

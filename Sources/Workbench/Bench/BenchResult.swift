@@ -130,7 +130,7 @@ public struct BenchReport: Sendable, Codable {
     public var roofline: Roofline?
 
     /// This report with every ranked entry's fraction of the ceiling that
-    /// applies to its workload.
+    /// applies to its workload (none for fast-forwarding schedules).
     public func applying(_ roofline: Roofline) -> BenchReport {
         var report = self
         report.roofline = roofline
@@ -141,6 +141,10 @@ public struct BenchReport: Sendable, Codable {
             for r in report.workloads[w].results.indices {
                 guard report.workloads[w].results[r].isRanked,
                       let rate = report.workloads[w].results[r].updatesPerSecond, ceiling.updatesPerSecond > 0 else { continue }
+                // A fast-forwarding schedule (spectral) does not do the updates
+                // its rate counts: no ceiling of stepping applies to it.
+                if let schedule = try? ScheduleRegistry.named(report.workloads[w].results[r].variant),
+                   schedule is any FastForwardingSchedule { continue }
                 report.workloads[w].results[r].ceilingKind = ceiling.kind
                 report.workloads[w].results[r].ceilingFraction = rate / ceiling.updatesPerSecond
             }

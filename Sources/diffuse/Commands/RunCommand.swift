@@ -20,14 +20,18 @@ struct RunCommand: ParsableCommand {
               diffuse run --initial file:start.npy --iterations 2000 --output end.csv
               diffuse run --every 100 --output-dir snapshots   # step_000.npy … step_500.npy
               diffuse run --every 10 --animate field.apng       # 51 frames, one colour scale
+              diffuse run --variant spectral --time 100000     # 10⁶ steps of dt = 0.1, two FFTW transforms
             """
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
-    @Option(name: .long, help: "Number of explicit-Euler steps.")
-    var iterations: Int = 500
+    @Option(name: .long, help: "Number of explicit-Euler steps (default: 500).")
+    var iterations: Int?
+
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Simulated time instead of --iterations: T/dt steps (T must be a whole number of steps).", valueName: "T"))
+    var time: Double?
 
     @Option(name: .long, help: ArgumentHelp("Schedule that steps the field (see `diffuse variants`); auto picks the fastest for the workload.", valueName: "name"))
     var variant: String = "auto"
@@ -54,7 +58,7 @@ struct RunCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
+        if let iterations, iterations < 0 { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
         if let output {
             guard output.hasSuffix(".npy") || output.hasSuffix(".csv") else {
@@ -75,24 +79,27 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let problem = try model.problem()
-        let schedule = try ScheduleRegistry.named(variant)
+        let iterations = try RunLength.steps(iterations: iterations, time: time, dt: problem.dt)
+        let context = ExecutionContext(threads: threads, machine: try machineOptions.description())
+        let (schedule, reason) = RunLength.stepper(
+            try ScheduleRegistry.named(variant), problem: problem, steps: iterations, segment: every, context: context)
         // Check every destination before the run: a long run must not end in
         // an error about a folder that never existed.
         if let output { try OutputFolder.checkWritable(file: output) }
         if let png { try OutputFolder.checkWritable(file: png) }
         if let outputDir { try OutputFolder.prepare(outputDir) }
         if let animate { try OutputFolder.checkWritable(file: animate) }
-        let context = ExecutionContext(threads: threads, machine: try machineOptions.description())
-        let report: RunReport
+        var report: RunReport
         switch problem.precision {
-        case .double: report = try execute(problem, schedule, context, Double.self)
-        case .float: report = try execute(problem, schedule, context, Float.self)
+        case .double: report = try execute(problem, schedule, context, iterations, Double.self)
+        case .float: report = try execute(problem, schedule, context, iterations, Float.self)
         }
+        report.choice = reason
         Terminal.standardOutput(json ? try jsonText(report) : report.text)
     }
 
     private func execute<Scalar: DiffusionScalar>(
-        _ problem: Problem, _ schedule: any Schedule, _ context: ExecutionContext, _: Scalar.Type
+        _ problem: Problem, _ schedule: any Schedule, _ context: ExecutionContext, _ iterations: Int, _: Scalar.Type
     ) throws -> RunReport {
         var simulation = try Simulation<Scalar>(problem: problem, schedule: schedule, context: context, allowUnstable: model.allowUnstable)
         let initial = FieldSummary(simulation.grid, dx: problem.dx)
@@ -135,7 +142,7 @@ struct RunCommand: ParsableCommand {
         if let animation { written.append(try animation.write()) }
         let resolved = (schedule as? AutoSchedule)?.choice(for: problem, context: context) ?? schedule
         return RunReport(
-            problem: problem, variant: schedule.descriptor.name, schedule: resolved.descriptor.name,
+            problem: problem, variant: variant, schedule: resolved.descriptor.name,
             threads: schedule.threads(for: problem, context: context),
             iterations: iterations, elapsed: simulation.steppingSeconds, initial: initial, final: final, files: written)
     }
@@ -151,11 +158,13 @@ struct RunReport: Encodable {
     let mass: Double, initialMass: Double, relativeMassDrift: Double
     let min: Double, max: Double
     let files: [String]
+    /// Why `auto` chose the schedule it did (nil for a named variant).
+    var choice: String?
 
     enum CodingKeys: String, CodingKey {
         case rows, cols, iterations, boundary, initial, precision, diffusivity, dt, dx, coefficient, variant, schedule, threads
         case elapsedSeconds = "elapsed_s", perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s"
-        case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files
+        case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files, choice
     }
 
     init(problem: Problem, variant: String, schedule: String, threads: Int, iterations: Int, elapsed: Double,
@@ -194,6 +203,7 @@ struct RunReport: Encodable {
             "mass        \(formatNumber(mass)) (initial \(formatNumber(initialMass)), relative drift \(String(format: "%.2e", relativeMassDrift)))",
             "min, max    \(formatNumber(min)), \(formatNumber(max))",
         ]
+        if let choice { lines.insert("choice      \(choice)", at: 3) }
         for file in files { lines.append("wrote       \(file)") }
         return lines.joined(separator: "\n") + "\n"
     }
