@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import Foundation
 import Testing
@@ -261,21 +262,5 @@ extension LadderTests {
         return Grid(rows: rows, cols: cols, values: (0 ..< rows * cols).map { _ in
             Scalar(Double.random(in: 0 ..< 1, using: &generator))
         })
-    }
-
-    /// Steele, Lea and Flood's SplitMix64: a small seeded generator, so the test
-    /// fields do not depend on the platform's random source.
-    struct SplitMix64: RandomNumberGenerator {
-        private var state: UInt64
-
-        init(seed: UInt64) { state = seed }
-
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import DiffuseTestSupport
 import Testing
 @testable import PerfKit
 
