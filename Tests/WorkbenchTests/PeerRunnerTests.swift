@@ -254,8 +254,9 @@ struct PeerRunnerTests {
         let folder = try TemporaryFolder(prefix: "diffuse-peer-tests")
         let workload = try folder.workload(sampleField(rows: 4, cols: 4), boundary: "periodic", iterations: 1)
         // The peer forks; the grandchild says who it is on stderr, and both
-        // wait for a signal with stdout and stderr still open, so the run
-        // cannot end before both are gone.
+        // wait for a signal. swift-subprocess stops reading once the peer
+        // itself has exited, so only the runner's signals to the peer's
+        // process group end the grandchild.
         let source = """
             #include <stdio.h>
             #include <unistd.h>
@@ -280,18 +281,28 @@ struct PeerRunnerTests {
         #expect(Self.isGoneOrExiting(pid), "grandchild \(pid) outlived its peer")
     }
 
-    /// True when `pid` no longer runs: absent, a zombie, or in exit (PF_EXITING
-    /// in /proc/PID/stat's flags). The run returns only once the grandchild has
-    /// closed its end of the pipes, which the kernel does after setting
-    /// PF_EXITING, so this holds without waiting.
+    /// True when `pid` no longer runs or cannot run again: absent, a zombie,
+    /// in exit (PF_EXITING in /proc/PID/stat's flags), or with SIGKILL or
+    /// SIGTERM pending (neither is handled by the grandchild, so either ends
+    /// it). The runner signals the group before it returns, but on a busy or
+    /// one-core machine the grandchild may not have been scheduled since; a
+    /// pending fatal signal is as good as gone, and checking for it needs no
+    /// waiting.
     static func isGoneOrExiting(_ pid: Int32) -> Bool {
         #if os(Linux)
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let close = stat.lastIndex(of: ")") else { return true }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 6, let flags = UInt(fields[6]) else { return false }
         let pfExiting: UInt = 0x4
-        return fields[0] == "Z" || fields[0] == "X" || flags & pfExiting != 0
+        if fields[0] == "Z" || fields[0] == "X" || flags & pfExiting != 0 { return true }
+        let fatal: UInt64 = 1 << (UInt64(SIGKILL) - 1) | 1 << (UInt64(SIGTERM) - 1)
+        let pending = status.split(separator: "\n").compactMap { line -> UInt64? in
+            guard line.hasPrefix("SigPnd:") || line.hasPrefix("ShdPnd:") else { return nil }
+            return UInt64(line.split(separator: ":")[1].trimmingCharacters(in: .whitespaces), radix: 16)
+        }
+        return pending.contains { $0 & fatal != 0 }
         #else
         return kill(pid, 0) != 0 && errno == ESRCH
         #endif
