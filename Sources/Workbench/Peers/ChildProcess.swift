@@ -108,7 +108,9 @@ enum ChildProcess {
     }
 
     /// Starts the child in a new process group, records the group, and
-    /// collects both streams until the child exits and they close.
+    /// collects both streams until the child exits (swift-subprocess stops
+    /// reading then, even where something the child started still holds the
+    /// pipes: ``run(_:_:environment:timeout:)`` ends that).
     private static func collect(
         _ executable: URL, _ arguments: [String], _ environment: [String: String], _ group: ProcessGroup
     ) async throws -> ChildProcessResult {
