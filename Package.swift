@@ -55,6 +55,12 @@ let optimizedEvenInDebug: [SwiftSetting] = isRootPackage
     ? [.unsafeFlags(["-O"], .when(configuration: .debug))]
     : []
 
+// swift-subprocess names executables by FilePath: swift-system's on Linux,
+// the SDK's System framework on Apple platforms (so no dependency there).
+let subprocessFilePath: [Target.Dependency] = [
+    .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
+]
+
 let package = Package(
     name: "diffuse",
     platforms: [.macOS(.v15)],
@@ -78,6 +84,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // MARK: The machine (no dependencies)
@@ -129,7 +136,8 @@ let package = Package(
         // correctness gate, peers, reports. Internal to the package.
         .target(
             name: "Workbench",
-            dependencies: ["DiffusionKit", "Hardware", "PerfKit"],
+            dependencies: ["DiffusionKit", "Hardware", "PerfKit", .product(name: "Subprocess", package: "swift-subprocess")]
+                + subprocessFilePath,
             resources: [.copy("Resources/Peers")],
             swiftSettings: nativeCPU + optimizedEvenInDebug
         ),
@@ -147,9 +155,16 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // What every test target shares: temporary folders, seeded random
+        // numbers, CPU burners. A plain target under Tests (as swift-numerics'
+        // _TestSupport), not a product; it depends on nothing of the package.
+        .target(
+            name: "DiffuseTestSupport",
+            path: "Tests/DiffuseTestSupport"
+        ),
         .testTarget(
             name: "DiffusionKitTests",
-            dependencies: ["DiffusionKit", "Hardware"],
+            dependencies: ["DiffusionKit", "Hardware", "PerfKit", "CAllocationCounter", "DiffuseTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -158,15 +173,17 @@ let package = Package(
         ),
         .testTarget(
             name: "PerfKitTests",
-            dependencies: ["PerfKit", "CAllocationCounter"]
+            dependencies: ["PerfKit", "CAllocationCounter", "DiffuseTestSupport"]
         ),
         .testTarget(
             name: "WorkbenchTests",
-            dependencies: ["Workbench", "DiffusionKit", "PerfKit", "CAllocationCounter"]
+            dependencies: ["Workbench", "DiffusionKit", "PerfKit", "CAllocationCounter", "DiffuseTestSupport"]
         ),
         .testTarget(
             name: "DiffuseCLITests",
-            dependencies: ["DiffusionKit", "Hardware"]
+            dependencies: ["DiffusionKit", "Hardware", "PerfKit", "DiffuseTestSupport",
+                           .product(name: "Subprocess", package: "swift-subprocess")]
+                + subprocessFilePath
         ),
     ]
 )

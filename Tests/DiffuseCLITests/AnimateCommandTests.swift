@@ -1,13 +1,14 @@
 import DiffusionKit
 import Foundation
+import DiffuseTestSupport
 import Testing
 
 @Suite("diffuse run --animate")
 struct AnimateCommandTests {
     @Test("--every K --animate FILE.apng writes one frame per snapshot, step 0 included, on one colour scale")
-    func frames() throws {
-        let folder = TemporaryFolder()
-        let result = try DiffuseProcess.run(["run", "--size", "24x32", "--iterations", "20", "--every", "5",
+    func frames() async throws {
+        let folder = try TemporaryFolder()
+        let result = try await DiffuseProcess.run(["run", "--size", "24x32", "--iterations", "20", "--every", "5",
                                              "--animate", folder.file("field.apng")])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("wrote       \(folder.file("field.apng"))"))
@@ -39,10 +40,10 @@ struct AnimateCommandTests {
     ]
 
     @Test("bad input: one-line error, non-zero exit, no file", arguments: badInputs.indices)
-    func badInput(index: Int) throws {
+    func badInput(index: Int) async throws {
         let (arguments, message) = Self.badInputs[index]
-        let folder = TemporaryFolder()
-        let result = try DiffuseProcess.run(["run", "--size", "16", "--iterations", "10"] + arguments, in: folder.path)
+        let folder = try TemporaryFolder()
+        let result = try await DiffuseProcess.run(["run", "--size", "16", "--iterations", "10"] + arguments, in: folder.path)
         #expect(result.status != 0)
         #expect(result.standardError.hasPrefix("diffuse: error: ") && result.standardError.contains(message), "\(result.standardError)")
         #expect(result.standardError.filter { $0 == "\n" }.count == 1)

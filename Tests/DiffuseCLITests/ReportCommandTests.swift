@@ -1,11 +1,12 @@
 import Foundation
+import DiffuseTestSupport
 import Testing
 
 @Suite("diffuse report")
 struct ReportCommandTests {
     /// A real bench of a small workload, saved as JSON the way users save it.
-    static func saveBench(in folder: TemporaryFolder) throws -> [String] {
-        let result = try DiffuseProcess.run(["bench", "--size", "48", "--iterations", "20", "--variants", "nested,in-place,fused,simd",
+    static func saveBench(in folder: TemporaryFolder) async throws -> [String] {
+        let result = try await DiffuseProcess.run(["bench", "--size", "48", "--iterations", "20", "--variants", "nested,in-place,fused,simd",
                                              "--budget", "0", "--min-runs", "1", "--no-roofline", "--format", "json"])
         #expect(result.status == 0, "\(result.standardError)")
         try result.standardOutput.write(toFile: folder.file("bench.json"), atomically: true, encoding: .utf8)
@@ -16,11 +17,11 @@ struct ReportCommandTests {
     }
 
     @Test("--from bench.json: one self-contained page, a bar per ranked entry in ranked order, every schedule named")
-    func fromSavedBench() throws {
-        let folder = TemporaryFolder()
-        let ranked = try Self.saveBench(in: folder)
+    func fromSavedBench() async throws {
+        let folder = try TemporaryFolder()
+        let ranked = try await Self.saveBench(in: folder)
         #expect(ranked.count == 4)
-        let result = try DiffuseProcess.run(["report", "--from", "bench.json", "--no-sweep", "--frames", "4", "--output", "r.html"], in: folder.path)
+        let result = try await DiffuseProcess.run(["report", "--from", "bench.json", "--no-sweep", "--frames", "4", "--output", "r.html"], in: folder.path)
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.hasPrefix("wrote r.html ("))
         #expect(folder.contents == ["bench.json", "r.html"])  // written atomically: no temporary file left
@@ -55,13 +56,13 @@ struct ReportCommandTests {
     ]
 
     @Test("bad input: one-line error, non-zero exit, no report", arguments: badInputs.indices)
-    func badInput(index: Int) throws {
+    func badInput(index: Int) async throws {
         let (arguments, message) = Self.badInputs[index]
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         try "not JSON".write(toFile: folder.file("notes.txt"), atomically: true, encoding: .utf8)
         try #"{"machine": {"logical_cpus_online": 1, "logical_cpus_available": 1, "caches": [], "counters": [], "compiler_version": "6.3", "language_mode": "6", "build_configuration": "debug", "native_target_cpu": false}, "date": "", "workloads": []}"#.write(toFile: folder.file("empty.json"), atomically: true, encoding: .utf8)
         let before = folder.contents
-        let result = try DiffuseProcess.run(["report"] + arguments, in: folder.path)
+        let result = try await DiffuseProcess.run(["report"] + arguments, in: folder.path)
         #expect(result.status != 0)
         #expect(result.standardError.hasPrefix("diffuse: error: ") && result.standardError.contains(message), "\(result.standardError)")
         #expect(result.standardError.filter { $0 == "\n" }.count == 1, "\(result.standardError)")

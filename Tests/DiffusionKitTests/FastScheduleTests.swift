@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 @testable import DiffusionKit
 import Testing
 
@@ -120,16 +121,7 @@ struct FastScheduleTests {
 
     /// Uniform values in [0, 1) from SplitMix64: every cell, edges included, nonzero.
     static func randomField<Scalar: DiffusionScalar>(_: Scalar.Type, rows: Int, cols: Int, seed: UInt64) -> Grid<Scalar> {
-        var state = seed
-        let values = (0 ..< rows * cols).map { _ -> Scalar in
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            z ^= z >> 31
-            return Scalar(Double(z >> 11) / Double(1 << 53))
-        }
-        return Grid(rows: rows, cols: cols, values: values)
+        Grid(rows: rows, cols: cols, values: SplitMix64.unitIntervalValues(count: rows * cols, seed: seed).map { Scalar($0) })
     }
 }
 

@@ -1,6 +1,7 @@
 @testable import DiffusionKit
 import Foundation
 import Testing
+import DiffuseTestSupport
 
 /// True when FFTW 3 loaded in this process; the tests of the real transforms
 /// need it (CI installs it and sets DIFFUSE_REQUIRE_FFTW=1, so that a
@@ -175,8 +176,8 @@ struct SpectralUnavailableTests {
     }
 
     @Test("a folder without FFTW is the same as no FFTW")
-    func emptyFolder() {
-        let folder = TemporaryFolder()
+    func emptyFolder() throws {
+        let folder = try TemporaryFolder()
         #expect(SpectralSchedule(fftwOverride: folder.path).unavailability()?.hasPrefix("FFTW 3 is not installed") == true)
     }
 
@@ -271,7 +272,7 @@ struct FFTWWisdomTests {
     @Test("is saved atomically and read back; a missing or corrupt file is ignored", .enabled(if: fftwLoaded))
     func roundTrip() throws {
         let library = try FFTWLibrary.shared(.double).get()
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         let path = folder.path + "/deeper/diffuse/fftw-wisdom"
         library.planner.withLock { _ in
             #expect(FFTWWisdom.save(from: library, to: path))

@@ -5,6 +5,10 @@ import Workbench
 
 /// The seed's memory lessons, measured: which rungs allocate every step.
 /// The test target links CAllocationCounter, so PerfKit counts every malloc.
+///
+/// Swift Testing runs suites in parallel in one process, so a process-wide
+/// count would include what other tests allocate meanwhile: the bench runs
+/// every schedule on one thread (`threads: 1`) and counts only that thread.
 @Suite("Allocations per step")
 struct AllocationTests {
     /// Steady-state heap allocations per step the bench measures for each schedule.
@@ -30,7 +34,7 @@ struct AllocationTests {
         #expect(AllocationCounter.isAvailable)
         let problem = Problem(rows: 24, cols: 24, boundary: .reflecting, initial: .gaussian(width: 3))
         let plan = BenchPlan(problems: [problem], iterations: 10, schedules: ScheduleRegistry.distinct, budget: 0, minimumRuns: 1, threads: 1)
-        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter()).run(machine: Machine.current(probeCounters: false), date: "")
+        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter(scope: .callingThread)).run(machine: Machine.current(probeCounters: false), date: "")
         for result in report.workloads[0].results {
             // Without FFTW spectral is unsupported here; its own tests cover that.
             if result.variant == "spectral", SpectralSchedule().unavailability() != nil { continue }
