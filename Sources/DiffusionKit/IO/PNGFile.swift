@@ -2,7 +2,9 @@
 ///
 /// One pixel per cell, row 0 at the top (as `matplotlib.pyplot.imshow` draws
 /// it); the smallest value in the field is dark purple, the largest yellow,
-/// linearly in between (a constant field is all purple). The image is 8-bit
+/// linearly in between (a constant field is all purple; NaN is purple, +∞
+/// yellow, −∞ purple; the colours of a field spanning the whole double range
+/// are computed without overflow). The image is 8-bit
 /// RGB, non-interlaced, with its pixel data in stored (uncompressed) deflate
 /// blocks: valid for every PNG reader, and needing no compression library.
 /// (No PNG encoder is among the packages this project may use, so this one is
@@ -10,8 +12,9 @@
 public enum PNGFile {
     /// Writes `grid` to `path` atomically.
     public static func write<Scalar: DiffusionScalar>(_ grid: Grid<Scalar>, to path: String) throws(DiffusionError) {
+        let png = encode(grid)
         let writer = try AtomicFileWriter(path: path)
-        try writer.write(encode(grid))
+        try writer.write(png)
         try writer.commit()
     }
 
@@ -26,7 +29,9 @@ public enum PNGFile {
                 high = max(high, Double(value))
             }
         }
-        let span = high > low ? high - low : 1
+        // Halved, so that the span of a field reaching ±1.8e308 does not
+        // overflow to infinity (halving is exact for every normal double).
+        let (halfLow, halfSpan) = (low / 2, high > low ? high / 2 - low / 2 : 1)
         // Scanlines: a filter byte (0, none) then RGB for each cell.
         var pixels: [UInt8] = []
         pixels.reserveCapacity(grid.rows * (1 + 3 * grid.cols))
@@ -35,8 +40,9 @@ public enum PNGFile {
                 pixels.append(0)
                 for j in 0 ..< grid.cols {
                     let value = Double(cells[i * grid.cols + j])
-                    let fraction = value.isFinite ? (value - low) / span : (value > 0 ? 1 : 0)
-                    let index = Int((fraction * 255).rounded()).clamped(to: 0 ... 255)
+                    let fraction = value.isFinite ? (value / 2 - halfLow) / halfSpan : (value > 0 ? 1 : 0)
+                    let scaled = (fraction * 255).rounded()
+                    let index = scaled.isNaN ? 0 : Int(scaled.clamped(to: 0 ... 255))
                     let colour = Viridis.table[index]
                     pixels.append(colour.red)
                     pixels.append(colour.green)

@@ -44,6 +44,10 @@ public struct AutoSchedule: Schedule {
         choice(for: problem).threads(for: problem, context: context)
     }
 
+    public func peakGrids(for problem: Problem) -> Int {
+        choice(for: problem).peakGrids(for: problem)
+    }
+
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
         try choice(for: problem).advance(&grid, steps: steps, problem: problem, context: context)
     }
