@@ -29,6 +29,8 @@ public enum DiffusionError: Error, Sendable, Equatable {
     case unsupported(schedule: String, reason: String)
     /// An allocation of `bytes` that the memory budget (`MemoryBudget`) or the system refused.
     case outOfMemory(bytes: Int, available: Int?)
+    /// A checkpoint file that cannot be resumed from.
+    case checkpoint(path: String, reason: String)
     /// The initial field holds NaN or infinite values (`count` of them, the first at `row`, `col`).
     case nonFiniteInput(path: String, count: Int, row: Int, col: Int)
 }
@@ -74,6 +76,8 @@ extension DiffusionError: CustomStringConvertible {
             "cannot allocate \(formatBytes(bytes)): about \(formatBytes(available)) are available (physical memory, cgroup limit or ulimit -v): choose a smaller size"
         case .outOfMemory(let bytes, nil):
             "cannot allocate \(formatBytes(bytes)): the system refused the memory: choose a smaller size"
+        case .checkpoint(let path, let reason):
+            "\(path): \(reason)"
         case .nonFiniteInput(let path, let count, let row, let col):
             "\(path) holds \(count) non-finite value\(count == 1 ? "" : "s") (NaN or infinity; the first at row \(row), column \(col)): the initial field must be finite"
         }

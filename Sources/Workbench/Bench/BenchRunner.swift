@@ -180,10 +180,9 @@ public struct BenchRunner: Sendable {
         _ progress: (BenchProgress) -> Void
     ) throws -> [BenchResult] {
         let runner = peerRunner ?? PeerRunner()
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("diffuse-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder(prefix: "diffuse-bench-\(ProcessInfo.processInfo.processIdentifier)-")
+        let folder = scratch.url
+        defer { withExtendedLifetime(scratch) {} }
         let initialPath = folder.appendingPathComponent("initial.npy")
         try NPYFile.write(initial, to: initialPath.path)
         let workload = PeerWorkload(

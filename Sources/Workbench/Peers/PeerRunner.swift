@@ -54,6 +54,8 @@ public final class PeerRunner: @unchecked Sendable {
 
     private let lock = NSLock()
     private var scratchDirectory: URL?
+    /// Owns `scratchDirectory`: registered for removal on a signal, removed on release.
+    private var ownedScratch: ScratchFolder?
     private var pythonResult: Result<URL, Unavailable>?
     private var modules: [String: Result<String, Unavailable>] = [:]
     private var cBuilds: [Bool: Result<URL, Unavailable>] = [:]
@@ -93,7 +95,7 @@ public final class PeerRunner: @unchecked Sendable {
         do {
             scratch = try scratchFolder()
         } catch {
-            return .failed(reason: "cannot create a temporary folder: \(error.localizedDescription)", stderr: nil)
+            return .failed(reason: "\(error)", stderr: nil)
         }
 
         if let mismatch = Self.npyMismatch(workload.initialField, workload) {
@@ -258,11 +260,10 @@ public final class PeerRunner: @unchecked Sendable {
 
     private func lockedScratchFolder() throws -> URL {
         if let scratchDirectory { return scratchDirectory }
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("diffuse-peers-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        scratchDirectory = folder
-        return folder
+        let folder = try ScratchFolder(prefix: "diffuse-peers-")
+        ownedScratch = folder
+        scratchDirectory = folder.url
+        return folder.url
     }
 
     private var childEnvironment: [String: String] {
@@ -309,7 +310,7 @@ public final class PeerRunner: @unchecked Sendable {
         } catch let unavailable as Unavailable {
             return .failure(unavailable)
         } catch {
-            return .failure(Unavailable(reason: "cannot create a temporary folder: \(error.localizedDescription)"))
+            return .failure(Unavailable(reason: "\(error)"))
         }
         let run: SubprocessResult
         do {
@@ -375,7 +376,7 @@ public final class PeerRunner: @unchecked Sendable {
         } catch let unavailable as Unavailable {
             return .failure(unavailable)
         } catch {
-            return .failure(Unavailable(reason: "cannot create a temporary folder: \(error.localizedDescription)"))
+            return .failure(Unavailable(reason: "\(error)"))
         }
         let executable = scratch.appendingPathComponent(openMP ? "diffusion-c-openmp" : "diffusion-c")
         let extra = openMP ? ["-fopenmp"] : []

@@ -1,5 +1,6 @@
 // Subprocess.swift: run a program to completion, with a time limit.
 
+import DiffusionKit
 import Foundation
 
 #if canImport(Glibc)
@@ -71,6 +72,9 @@ enum Subprocess {
             try? err.close()
             throw error
         }
+        // Stopped by diffuse's signal handling if diffuse is interrupted.
+        CleanupRegistry.register(child: process.processIdentifier)
+        defer { CleanupRegistry.unregister(child: process.processIdentifier) }
         var timedOut = false
         if finished.wait(timeout: .now() + timeout) == .timedOut {
             timedOut = true

@@ -138,7 +138,7 @@ public struct SweepRunner: Sendable {
             var problem = plan.problem
             (problem.rows, problem.cols) = (largest, largest)
             try problem.validate(allowUnstable: true)
-            try problem.checkMemory(grids: 5)
+            try problem.checkMemory(grids: schedule.peakGrids(for: problem) + 3)
         }
         var points: [SweepPoint] = []
         for side in sides {
@@ -156,9 +156,16 @@ public struct SweepRunner: Sendable {
             progress(point)
             points.append(point)
         }
+        // The threads that really ran: schedules cap a request by the work
+        // (e.g. one row per thread), so report the most any point used.
         let context = ExecutionContext(threads: plan.threads)
+        let threadsUsed = sides.map { side in
+            var problem = plan.problem
+            (problem.rows, problem.cols) = (side, side)
+            return schedule.threads(for: problem, context: context)
+        }.max() ?? 1
         return SweepReport(
-            variant: schedule.descriptor.name, threads: schedule.descriptor.isParallel ? context.resolvedThreads : 1,
+            variant: schedule.descriptor.name, threads: threadsUsed,
             boundary: plan.problem.boundary.description, initial: plan.problem.initial.description,
             precision: plan.problem.precision.rawValue, budgetSeconds: plan.iterations == nil ? plan.budget : nil,
             caches: caches.map(MachineReport.Cache.init), points: points)
