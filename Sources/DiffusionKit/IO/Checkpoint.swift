@@ -152,16 +152,18 @@ public enum CheckpointFile {
         let fieldEntry = try readLocalHeader(file, at: &position, path: path)
         guard fieldEntry.name == "field.npy" else { throw refuse("corrupt: the second member is not field.npy") }
         guard fieldEntry.crc == fieldCRC else { throw refuse("corrupt: field.npy's checksum differs from the one meta.json records") }
-        let memberStart = position
-        let header = try NPYHeader.read(from: file)
+        // The field's .npy header must be exactly the one this problem gets
+        // (diffuse writes nothing else), which also puts it under the CRC.
         let precision = info.problem.precision
         let expectedHeader = NPYHeader.encode(descriptor: precision.numpyDescriptor, shape: [info.problem.rows, info.problem.cols])
-        guard header.descriptor == precision.numpyDescriptor, !header.fortranOrder,
-              header.shape == [info.problem.rows, info.problem.cols], header.dataOffset == expectedHeader.count
-        else { throw refuse("corrupt: field.npy's header does not match meta.json (\(info.problem.rows)×\(info.problem.cols) \(precision))") }
-        position = memberStart + header.dataOffset
+        let headerBytes = try file.read(count: expectedHeader.count)
+        guard headerBytes == expectedHeader else {
+            throw refuse(headerBytes.count < expectedHeader.count ? "truncated in field.npy's header"
+                : "corrupt: field.npy's header does not match meta.json (\(info.problem.rows)×\(info.problem.cols) \(precision))")
+        }
+        position += expectedHeader.count
         let dataBytes = info.problem.cellCount * precision.byteWidth
-        guard fieldEntry.size == header.dataOffset + dataBytes else { throw refuse("corrupt: field.npy's size does not match its shape") }
+        guard fieldEntry.size == expectedHeader.count + dataBytes else { throw refuse("corrupt: field.npy's size does not match its shape") }
         if let size = file.size, size - position < dataBytes { throw refuse("truncated: the field needs \(dataBytes) bytes, \(max(0, size - position)) follow") }
 
         var crc = CRC32()
@@ -223,7 +225,7 @@ public enum CheckpointFile {
             throw refuse(position == 0 ? "not a diffuse checkpoint (not a zip/.npz file)" : "corrupt: a zip member header is damaged")
         }
         guard u16(8) == 0 else { throw refuse("not a diffuse checkpoint: its members are compressed (diffuse writes them stored)") }
-        guard u16(6) & 0x0009 == 0 else { throw refuse("not a diffuse checkpoint: encrypted or streamed members") }
+        guard u16(6) == 0 else { throw refuse("not a diffuse checkpoint: its members have flags diffuse never sets (encrypted, streamed or re-zipped)") }
         let nameLength = u16(26), extraLength = u16(28)
         let variable = try file.read(count: nameLength + extraLength)
         guard variable.count == nameLength + extraLength else { throw refuse("truncated: a member header is cut off") }

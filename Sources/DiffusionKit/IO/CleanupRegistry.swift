@@ -71,6 +71,13 @@ public enum CleanupRegistry {
         _ = children[0].load(ordering: .relaxed)
     }
 
+    /// The registered temporary files (for tests and diagnostics).
+    static var registeredFiles: [String] {
+        var paths: [String] = []
+        files.forEachPublished { paths.append(String(cString: $0)) }
+        return paths
+    }
+
     /// Unlinks every registered temporary file. Async-signal-safe.
     public static func removeFilesNow() {
         files.forEachPublished { path in _ = unlink(path) }
