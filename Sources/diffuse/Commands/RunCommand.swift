@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiffusionKit
+import PerfKit
 import Workbench
 
 /// `diffuse run`: step one problem with one schedule, summarise, write files.
@@ -192,11 +193,14 @@ struct RunReport: Encodable {
     let mass: Double, initialMass: Double, relativeMassDrift: Double
     let min: Double, max: Double
     let files: [String]
+    /// The process's peak resident memory (VmHWM), when the system says.
+    let peakMemoryBytes: Int? = try? MemoryUsage.current().peakResidentBytes
 
     enum CodingKeys: String, CodingKey {
         case rows, cols, iterations, boundary, initial, precision, diffusivity, dt, dx, coefficient, variant, schedule, threads
         case elapsedSeconds = "elapsed_s", perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s"
         case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files
+        case peakMemoryBytes = "peak_memory_bytes"
     }
 
     init(problem: Problem, variant: String, schedule: String, threads: Int, iterations: Int, elapsed: Double,

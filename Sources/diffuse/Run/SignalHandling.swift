@@ -70,6 +70,13 @@ enum SignalHandling {
             action.sa_flags = 0  // no SA_RESTART: a blocking read returns EINTR and the loop re-checks
             sigaction(signal, &action, nil)
         }
+        // A parent may have started us with these signals blocked (Foundation's
+        // Process passes on its thread's mask): unblock them, or they would
+        // wait forever.
+        var unblock = sigset_t()
+        sigemptyset(&unblock)
+        for signal in signals { sigaddset(&unblock, signal) }
+        pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     }
 
     // MARK: - State shared with the handler (atomics only)
