@@ -60,8 +60,11 @@ struct RunCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How often to save the checkpoint: every K steps, or a wall time such as 30s, 10m, 2h.", valueName: "K|time"))
     var checkpointEvery: String?
 
-    @Option(name: .long, help: ArgumentHelp("Go on from a checkpoint: the problem, step and schedule come from it; --iterations counts the steps still to take.", valueName: "file.npz"))
+    @Option(name: .long, help: ArgumentHelp("Go on from a checkpoint: the problem, step and schedule come from it; --iterations counts the steps still to take. Checkpoints go on into the same file unless --checkpoint says otherwise.", valueName: "file.npz"))
     var resume: String?
+
+    /// Where checkpoints go: --checkpoint, or the file being resumed.
+    private var checkpointPath: String? { checkpoint ?? resume }
 
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
@@ -73,7 +76,7 @@ struct RunCommand: ParsableCommand {
             throw ValidationError("--checkpoint \(checkpoint): expected a file name ending in .npz (NumPy reads it with numpy.load)")
         }
         if let checkpointEvery {
-            guard checkpoint != nil else { throw ValidationError("--checkpoint-every needs --checkpoint FILE.npz (where to save)") }
+            guard checkpoint != nil || resume != nil else { throw ValidationError("--checkpoint-every needs --checkpoint FILE.npz (where to save)") }
             do { _ = try CheckpointInterval(parsing: checkpointEvery) } catch { throw ValidationError("\(error)") }
         }
         if let resume, resume.isEmpty { throw ValidationError("--resume needs a checkpoint file") }
@@ -103,7 +106,7 @@ struct RunCommand: ParsableCommand {
         // an error about a folder that never existed.
         if let output { try OutputFolder.checkWritable(file: output) }
         if let png { try OutputFolder.checkWritable(file: png) }
-        if let checkpoint { try OutputFolder.checkWritable(file: checkpoint) }
+        if let checkpoint = checkpointPath { try OutputFolder.checkWritable(file: checkpoint) }
         if let outputDir { try OutputFolder.prepare(outputDir) }
         let context = ExecutionContext(threads: threads)
         let report: RunReport
@@ -126,7 +129,7 @@ struct RunCommand: ParsableCommand {
         }
         let start = simulation.step
         let end = start + (iterations ?? resumption.map { max(0, $0.info.iterations - $0.info.step) } ?? 500)
-        let checkpointer = Checkpointer(path: checkpoint, interval: try checkpointEvery.map { try CheckpointInterval(parsing: $0) })
+        let checkpointer = Checkpointer(path: checkpointPath, interval: try checkpointEvery.map { try CheckpointInterval(parsing: $0) })
         simulation.shouldPause = { SignalHandling.interrupted || checkpointer.timeIsDue }
         let resolved = (schedule as? AutoSchedule)?.choice(for: problem) ?? schedule
         func info() -> CheckpointFile.Info {
@@ -174,7 +177,7 @@ struct RunCommand: ParsableCommand {
             written.append(png)
         }
         if SignalHandling.interrupted {
-            try Interruption.stop(at: simulation.step, of: end, saving: checkpoint, finished: true)
+            try Interruption.stop(at: simulation.step, of: end, saving: checkpointPath, finished: true)
         }
         return RunReport(
             problem: problem, variant: schedule.descriptor.name, schedule: resolved.descriptor.name,
