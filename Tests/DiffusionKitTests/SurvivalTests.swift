@@ -89,6 +89,18 @@ struct SurvivalTests {
         #expect(try problem.makeInitialGrid(Float.self) == grid.converted(to: Float.self))
     }
 
+    @Test("a file replaced between reading its shape and its data is still read as one file (no --size message)")
+    func replacedBetweenReads() throws {
+        let scratch = Scratch()
+        let path = scratch.file("start.npy")
+        let first = Grid<Double>(rows: 3, cols: 3, repeating: 0.5)
+        try NPYFile.write(first, to: path)
+        let problem = try Problem(initial: .file(path: path)).adoptingShapeOfInitialFile()
+        // Another file renamed over the path, as an editor or a second run would.
+        try NPYFile.write(Grid<Double>(rows: 4, cols: 5, repeating: 2), to: path)
+        #expect(try problem.makeInitialGrid(Double.self) == first)
+    }
+
     // MARK: Non-finite input
 
     @Test("an initial file holding inf or NaN is refused, naming the file and the first cell")
