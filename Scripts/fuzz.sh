@@ -41,10 +41,13 @@ fi
 echo "== fuzz: running for ${seconds} s"
 # 512 MiB of RSS and 256 MiB per allocation: a reader that believes a header's
 # sizes instead of the file's would blow through both.
+set +e
 "$binary" -max_total_time="$seconds" -rss_limit_mb=512 -malloc_limit_mb=256 -timeout=10 \
     -artifact_prefix="$out/" -print_final_stats=1 "$@" \
-    "$out/corpus" Fuzz/corpus/npy Fuzz/corpus/checkpoint 2>&1 | tee "$out/last-run.log" | grep -E "^(#[0-9]+ +(DONE|INITED)|stat::|==[0-9]+==ERROR|SUMMARY|artifact)" || true
-status=${PIPESTATUS[0]}
+    "$out/corpus" Fuzz/corpus/npy Fuzz/corpus/checkpoint >"$out/last-run.log" 2>&1
+status=$?
+set -e
+grep -E "^(#[0-9]+ +(DONE|INITED)|stat::|==[0-9]+==ERROR|SUMMARY|artifact)" "$out/last-run.log" || true
 if [ "$status" -ne 0 ]; then
     echo "fuzz: FAILED (status $status): see $out/last-run.log and the crash-* / timeout-* / oom-* files in $out/"
     exit "$status"

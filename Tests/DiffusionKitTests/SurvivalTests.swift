@@ -329,6 +329,26 @@ struct SurvivalTests {
         }
     }
 
+    @Test("a field of 4 GiB or more gets zip64 sizes, and a directory beyond 4 GiB the zip64 end records")
+    func zip64Layout() {
+        var zip = ZipLayout()
+        let meta = zip.localHeader(name: "meta.json", crc: 1, size: 100)
+        #expect(meta.count == 30 + 9)
+        let size = 5 << 30
+        let field = zip.localHeader(name: "field.npy", crc: 2, size: size)
+        #expect(Array(field[18 ..< 26]) == [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF])  // sizes in the extra field
+        #expect(Array(field[39 ..< 43]) == [1, 0, 16, 0])  // zip64 extra: id 1, 16 bytes
+        let sizeBytes = (0 ..< 8).map { UInt8(truncatingIfNeeded: size >> (8 * $0)) }
+        #expect(Array(field[43 ..< 51]) == sizeBytes && Array(field[51 ..< 59]) == sizeBytes)
+        let directory = zip.centralDirectory()
+        let signatures = stride(from: 0, to: directory.count - 3, by: 1).compactMap { index -> UInt32? in
+            let value = UInt32(directory[index]) | UInt32(directory[index + 1]) << 8 | UInt32(directory[index + 2]) << 16 | UInt32(directory[index + 3]) << 24
+            return [0x0201_4B50, 0x0606_4B50, 0x0706_4B50, 0x0605_4B50].contains(value) ? value : nil
+        }
+        #expect(signatures == [0x0201_4B50, 0x0201_4B50, 0x0606_4B50, 0x0706_4B50, 0x0605_4B50])
+        #expect(Array(directory.suffix(6).prefix(4)) == [0xFF, 0xFF, 0xFF, 0xFF])  // the directory's offset is in the zip64 record
+    }
+
     @Test("CRC-32 matches the standard check value and zlib's for a long input")
     func crc32() {
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
