@@ -201,6 +201,10 @@ struct SurvivalCommandTests {
               (["run", "--size", "2"], "diffuse: error: grid 2×2 is too small: each side must be at least 3"),
               (["run", "--variant", "nope"], "diffuse: error: unknown variant 'nope'"),
               (["run", "--threads", "-3"], "diffuse: error: --threads must be 0 (all cores) to "),
+              (["run", "--checkpoint", "c.npz", "--checkpoint-every", "0"], "diffuse: error: --checkpoint-every 0: expected a number of steps (e.g. 1000) or a wall time (e.g. 30s, 10m, 2h)"),
+              (["run", "--checkpoint", "c.npz", "--checkpoint-every", "10x"], "diffuse: error: --checkpoint-every 10x: expected"),
+              (["run", "--checkpoint-every", "10m"], "diffuse: error: --checkpoint-every needs --checkpoint FILE.npz"),
+              (["run", "--checkpoint", "c.npy"], "diffuse: error: --checkpoint c.npy: expected a file name ending in .npz"),
           ])
     func usageMessages(arguments: [String], message: String) throws {
         let result = try DiffuseProcess.run(arguments)
