@@ -63,8 +63,12 @@ public enum MemoryBudget {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
-    /// The memory limit of this process's cgroup, or nil when unlimited or unknown.
-    static var cgroupLimitBytes: Int? {
+    /// The memory limit of this process's cgroup, or nil when unlimited or
+    /// unknown. Read once: a process does not move between cgroups, and the
+    /// files are read on every checked allocation otherwise.
+    static let cgroupLimitBytes: Int? = readCgroupLimit()
+
+    private static func readCgroupLimit() -> Int? {
         guard let membership = readSmallFile("/proc/self/cgroup") else { return nil }
         var candidates: [String] = []
         for entry in parseCgroupMembership(membership) {
