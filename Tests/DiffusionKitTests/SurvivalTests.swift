@@ -69,6 +69,15 @@ struct SurvivalTests {
         }
     }
 
+    @Test("a dtype with an absurd width is refused, not multiplied into an overflow (found by the fuzzer)")
+    func absurdDtypeWidth() throws {
+        let scratch = Scratch()
+        let path = scratch.write("w.npy", npyBytes(dict: "{'descr': '<f00000000004366274717449278800', 'fortran_order': True, 'shape': (5, 2), }", data: Array(repeating: 0, count: 80)))
+        #expect(throws: DiffusionError.npy(path: path, reason: "holds structured or unknown values ('<f00000000004366274717449278800'): expected float64 ('<f8') or float32 ('<f4'); convert with numpy, e.g. a.astype('float64')")) {
+            _ = try NPYFile.read(path: path, as: Double.self)
+        }
+    }
+
     @Test("a .npy arriving through a pipe is read through one descriptor, header and data; a second read gets the kept field")
     func pipeInput() throws {
         var grid = Grid<Double>(rows: 4, cols: 5)

@@ -49,7 +49,9 @@ public struct NPYHeader: Sendable, Equatable {
 
     private static func typeName(_ descriptor: String) -> String {
         let kind = descriptor.dropFirst()
-        guard let letter = kind.first, let width = Int(kind.dropFirst()) else { return "structured or unknown" }
+        // The width is the file's text: bound it before multiplying (the fuzzer
+        // found '<f00000000004366274717449278800', whose width × 8 overflowed).
+        guard let letter = kind.first, let width = Int(kind.dropFirst()), (1 ... 1024).contains(width) else { return "structured or unknown" }
         switch letter {
         case "f": return "float\(width * 8)"
         case "i": return "int\(width * 8)"
