@@ -53,7 +53,9 @@ public struct ColourScale: Sendable, Equatable, Codable {
     /// The viridis index (0 … 255) of `value`.
     @inline(__always)
     func index(of value: Double) -> Int {
-        let fraction = value.isFinite ? (value - low) / (high - low) : (value > 0 ? 1 : 0)
+        // Halved, so that the span of a field reaching ±1.8e308 does not
+        // overflow to infinity (halving is exact for every normal double).
+        let fraction = value.isFinite ? (value / 2 - low / 2) / (high / 2 - low / 2) : (value > 0 ? 1 : 0)
         let scaled = (fraction * 255).rounded()
         return scaled.isNaN ? 0 : Int(min(max(scaled, 0), 255))
     }

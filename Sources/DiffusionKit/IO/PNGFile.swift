@@ -13,8 +13,12 @@
 public enum PNGFile {
     /// Writes `grid` to `path` atomically.
     public static func write<Scalar: DiffusionScalar>(_ grid: Grid<Scalar>, to path: String, scale: ColourScale? = nil) throws(DiffusionError) {
+        // The scanlines (3 bytes a cell), the filtered candidates, the zlib
+        // stream and the file are each a copy: about 10 bytes a cell at the peak.
+        try MemoryBudget.checkAllocation(bytes: grid.count.multipliedReportingOverflow(by: 10).partialValue)
+        let png = encode(grid, scale: scale)
         let writer = try AtomicFileWriter(path: path)
-        try writer.write(encode(grid, scale: scale))
+        try writer.write(png)
         try writer.commit()
     }
 

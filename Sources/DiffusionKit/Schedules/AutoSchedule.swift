@@ -66,6 +66,10 @@ public struct AutoSchedule: Schedule {
         choice(for: problem, context: context).threads(for: problem, context: context)
     }
 
+    public func peakGrids(for problem: Problem) -> Int {
+        choice(for: problem, context: ExecutionContext()).peakGrids(for: problem)
+    }
+
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
         try choice(for: problem, steps: steps, context: context).advance(&grid, steps: steps, problem: problem, context: context)
     }

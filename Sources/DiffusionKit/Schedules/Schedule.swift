@@ -32,6 +32,15 @@ public protocol Schedule: Sendable {
     /// its `advance` uses, so that reports state what really ran.
     func threads(for problem: Problem, context: ExecutionContext) -> Int
 
+    /// Grid-sized buffers alive at the schedule's peak while it advances
+    /// `problem`, the field itself included: what `Simulation` budgets
+    /// (plus its own copy of the field) before allocating.
+    ///
+    /// The default, 2, is the field and one scratch grid. Schedules that
+    /// keep more temporaries (NumPy-style whole-array expressions) say so
+    /// here; `ScheduleMemoryTests` measures each against this figure.
+    func peakGrids(for problem: Problem) -> Int
+
     /// Advances `grid` by `steps` steps of `problem`.
     ///
     /// `grid` holds the field at the current step and is replaced by the field
@@ -46,6 +55,8 @@ public protocol Schedule: Sendable {
 
 extension Schedule {
     public func limitation(for problem: Problem) -> String? { nil }
+
+    public func peakGrids(for problem: Problem) -> Int { 2 }
 
     public func threads(for problem: Problem, context: ExecutionContext) -> Int {
         guard descriptor.isParallel else { return 1 }

@@ -163,10 +163,9 @@ public struct BenchRunner: Sendable {
     ) throws -> [BenchResult] {
         let problem = workload.problem
         let runner = peerRunner ?? PeerRunner()
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("diffuse-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder(prefix: "diffuse-bench-\(ProcessInfo.processInfo.processIdentifier)-")
+        let folder = scratch.url
+        defer { withExtendedLifetime(scratch) {} }
         let initialPath = folder.appendingPathComponent("initial.npy")
         try NPYFile.write(workload.initial, to: initialPath.path)
         let peerWorkload = PeerWorkload(

@@ -1,6 +1,7 @@
 // ChildProcess.swift: run a program to completion, with a time limit, on
 // swift-subprocess.
 
+import DiffusionKit
 import Foundation
 import Subprocess
 #if canImport(System)
@@ -133,6 +134,7 @@ enum ChildProcess {
         ) { execution in
             group.started(execution.processIdentifier.value)
         }
+        group.finished()
         let termination: ChildProcessResult.Termination
         switch run.terminationStatus {
         case .exited(let code): termination = .exited(Int32(code))
@@ -173,10 +175,18 @@ enum ChildProcess {
         private var pending: Int32?
 
         func started(_ pid: pid_t) {
+            // Stopped, with its group, by diffuse's signal handling if
+            // diffuse is interrupted (`CleanupRegistry`).
+            CleanupRegistry.register(child: pid)
             lock.withLock {
                 leader = pid
                 if let pending { _ = kill(-pid, pending) }
             }
+        }
+
+        /// The child has exited: signal handling need not stop it any more.
+        func finished() {
+            lock.withLock { if let leader { CleanupRegistry.unregister(child: leader) } }
         }
 
         func signal(_ signal: Int32) {

@@ -61,6 +61,8 @@ public final class PeerRunner: @unchecked Sendable {
 
     private let lock = NSLock()
     private var scratchDirectory: URL?
+    /// Owns `scratchDirectory`: registered for removal on a signal, removed on release.
+    private var ownedScratch: ScratchFolder?
     private var pythonResult: Result<URL, Unavailable>?
     /// Module probes and C builds, started once and awaited by every run
     /// that needs them (so concurrent runs share one).
@@ -281,11 +283,10 @@ public final class PeerRunner: @unchecked Sendable {
 
     private func lockedScratchFolder() throws -> URL {
         if let scratchDirectory { return scratchDirectory }
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("diffuse-peers-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        scratchDirectory = folder
-        return folder
+        let folder = try ScratchFolder(prefix: "diffuse-peers-")
+        ownedScratch = folder
+        scratchDirectory = folder.url
+        return folder.url
     }
 
     private var childEnvironment: [String: String] {
@@ -395,7 +396,7 @@ public final class PeerRunner: @unchecked Sendable {
         } catch let unavailable as Unavailable {
             return .failure(unavailable)
         } catch {
-            return .failure(Unavailable(reason: "cannot create a temporary folder: \(error.localizedDescription)"))
+            return .failure(Unavailable(reason: "\(error)"))
         }
         let executable = scratch.appendingPathComponent(openMP ? "diffusion-c-openmp" : "diffusion-c")
         let extra = openMP ? ["-fopenmp"] : []

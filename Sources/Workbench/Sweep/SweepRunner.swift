@@ -149,7 +149,8 @@ public struct SweepRunner: Sendable {
         // Refuse at once a sweep whose largest point cannot fit.
         if let largest = sides.last {
             // (`measuredGrids` is the same for either precision.)
-            try plan.problem(side: largest).requireMeasurable(by: nil, gridsInMemory: Workload<Double>.measuredGrids)
+            let problem = plan.problem(side: largest)
+            try problem.requireMeasurable(by: nil, gridsInMemory: max(Workload<Double>.measuredGrids, schedule.peakGrids(for: problem) + 3))
         }
         var points: [SweepPoint] = []
         var threads = 1

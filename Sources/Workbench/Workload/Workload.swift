@@ -36,15 +36,18 @@ public struct Workload<Scalar: DiffusionScalar> {
     ///   - schedule: the schedule to be measured, when there is one: a
     ///     problem it does not support is refused before any memory is used.
     ///   - gridsInMemory: grids of the problem's size held at once (the
-    ///     memory check), `measuredGrids` by default.
+    ///     memory check); by default `measuredGrids`, or the initial field
+    ///     and the reference plus the schedule's declared peak
+    ///     (`Schedule.peakGrids(for:)`) when that is more.
     /// - Throws: `DiffusionError` for an invalid problem, one `schedule` does
     ///   not support (`.unsupported`), one too large for memory, or an
     ///   initial file that cannot be read.
     public init(
-        problem: Problem, steps: Int, for schedule: (any Schedule)? = nil, gridsInMemory: Int = measuredGrids,
+        problem: Problem, steps: Int, for schedule: (any Schedule)? = nil, gridsInMemory: Int? = nil,
         referenceSolver: any Schedule = ReferenceSchedule()
     ) throws(DiffusionError) {
-        try problem.requireMeasurable(by: schedule, gridsInMemory: gridsInMemory)
+        let declared = schedule.map { 2 + $0.peakGrids(for: problem) } ?? 0
+        try problem.requireMeasurable(by: schedule, gridsInMemory: gridsInMemory ?? max(Self.measuredGrids, declared))
         self.problem = problem
         self.steps = steps
         self.referenceSolver = referenceSolver

@@ -30,7 +30,7 @@ struct BenchCommand: ParsableCommand {
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
-    @Option(name: .long, help: "Steps per run (every run is the full workload).")
+    @Option(name: .long, parsing: .unconditional, help: "Steps per run (every run is the full workload).")
     var iterations: Int = 500
 
     @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time, each once (default: all but reference and auto; see `diffuse variants`).", valueName: "a,b,…"))
@@ -42,10 +42,10 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds of timed runs per schedule after its warm-up.", valueName: "seconds"))
     var budget: Double = 1
 
-    @Option(name: .long, help: "Timed runs per schedule at the least.")
+    @Option(name: .long, parsing: .unconditional, help: "Timed runs per schedule at the least.")
     var minRuns: Int = 3
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules and peers (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules and peers (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
     @Flag(name: .long, help: "Also run the project's NumPy, numexpr, SciPy, Numba and C peers on the same workload.")
@@ -62,12 +62,14 @@ struct BenchCommand: ParsableCommand {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         guard budget >= 0, budget.isFinite else { throw ValidationError("--budget must be a number of seconds ≥ 0, got \(budget)") }
         guard minRuns >= 1 else { throw ValidationError("--min-runs must be at least 1, got \(minRuns)") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        try ThreadCount.validate(threads)
         if sizes != nil, model.size != nil { throw ValidationError("give either --size or --sizes, not both") }
         if let variants { _ = try ScheduleList.names(variants) }
     }
 
     func run() throws {
+        // Ctrl-C or SIGTERM: stop the peers' processes, remove the temporary folders, exit.
+        SignalHandling.install(cooperative: false)
         let base = try model.problem()
         var problems = [base]
         if let sizes {

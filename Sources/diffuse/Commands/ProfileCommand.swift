@@ -36,10 +36,10 @@ struct ProfileCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Schedule to profile (see `diffuse variants`).", valueName: "name"))
     var variant: String
 
-    @Option(name: .long, help: "Steps in the profiled run.")
+    @Option(name: .long, parsing: .unconditional, help: "Steps in the profiled run.")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
     @Option(name: .long, help: "Output format.")
@@ -47,7 +47,7 @@ struct ProfileCommand: ParsableCommand {
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {

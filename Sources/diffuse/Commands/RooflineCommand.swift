@@ -27,17 +27,17 @@ struct RooflineCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Precision of the in-cache measurement.", valueName: "double|float"))
     var precision: String = "double"
 
-    @Option(name: .long, help: ArgumentHelp("Threads (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
-    @Option(name: .long, help: "STREAM trials per kernel (the best counts).")
+    @Option(name: .long, parsing: .unconditional, help: "STREAM trials per kernel (the best counts).")
     var trials: Int = 10
 
     @Option(name: .long, help: "Output format.")
     var format: ReportFormat = .text
 
     func validate() throws {
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        try ThreadCount.validate(threads)
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
     }
 

@@ -49,10 +49,10 @@ struct StatCommand: ParsableCommand {
     @Flag(name: .long, help: "Count every schedule and print one comparison table.")
     var all = false
 
-    @Option(name: .long, help: "Steps per run.")
+    @Option(name: .long, parsing: .unconditional, help: "Steps per run.")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Counted runs (perf's -r).", valueName: "n"))
@@ -66,7 +66,7 @@ struct StatCommand: ParsableCommand {
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        try ThreadCount.validate(threads)
         guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1, got \(repeats)") }
         if let events {
             do { _ = try PerfEvent.parseList(events) } catch { throw ValidationError("--events: \(error)") }

@@ -57,13 +57,13 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Sizes per doubling of the side (1 to 16).", valueName: "n"))
     var stepsPerOctave: Int = 2
 
-    @Option(name: .long, help: ArgumentHelp("Steps N of the short timed runs at every size; the long ones take 2N (default: chosen per size from --budget).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Steps N of the short timed runs at every size; the long ones take 2N (default: chosen per size from --budget).", valueName: "n"))
     var iterations: Int?
 
     @Option(name: .long, help: ArgumentHelp("Seconds of timed runs per size, all together, when --iterations is not given.", valueName: "seconds"))
     var budget: Double = 0.2
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
     @Option(name: .long, help: "Output format.")
@@ -79,7 +79,7 @@ struct SweepCommand: ParsableCommand {
         guard budget > 0, budget.isFinite, budget <= 3600 else {
             throw ValidationError("--budget must be a positive number of seconds (at most 3600), got \(budget)")
         }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        try ThreadCount.validate(threads)
         if model.size != nil { throw ValidationError("--size does not apply to sweep: use --from and --to") }
         if model.initial.hasPrefix("file:") { throw ValidationError("--initial file:… does not apply to sweep: the file would fix the size") }
     }
