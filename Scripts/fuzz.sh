@@ -29,10 +29,23 @@ if ! swiftc -sanitize=fuzzer,address -parse-as-library "$probe" -o "$out/probe" 
 fi
 
 echo "== fuzz: building $binary"
+# DiffusionKit imports Hardware (with its C part, CHardware) and the system's
+# zlib (CZlib): build them as SwiftPM lays them out, then DiffusionKit and the
+# fuzz entry as one module.
+mkdir -p "$out/modules/CHardware"
+printf 'module CHardware {\n    header "%s"\n    export *\n}\n' "$PWD/Sources/CHardware/include/CHardware.h" \
+    > "$out/modules/CHardware/module.modulemap"
+hardware_sources=$(find Sources/Hardware -name '*.swift' | sort)
 sources=$(find Sources/DiffusionKit -name '*.swift' | sort)
 # shellcheck disable=SC2086
-if ! swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name DiffusionKit \
-    Fuzz/FuzzReaders.swift $sources -o "$binary" >"$out/build.log" 2>&1; then
+if ! { clang -c -O1 -fsanitize=fuzzer-no-link,address -I Sources/CHardware/include \
+           Sources/CHardware/CHardware.c -o "$out/CHardware.o" &&
+       swiftc -sanitize=fuzzer,address -parse-as-library -O -wmo -module-name Hardware \
+           -I "$out/modules" -emit-module -emit-module-path "$out/modules/Hardware.swiftmodule" \
+           -c $hardware_sources -o "$out/Hardware.o" &&
+       swiftc -sanitize=fuzzer,address -parse-as-library -O -module-name DiffusionKit \
+           -I "$out/modules" -I Sources/CZlib Fuzz/FuzzReaders.swift $sources \
+           "$out/Hardware.o" "$out/CHardware.o" -lz -o "$binary"; } >"$out/build.log" 2>&1; then
     grep -v "ld.gold: warning" "$out/build.log"
     echo "fuzz: the fuzz target does not build"
     exit 1

@@ -22,7 +22,7 @@ public struct SystemError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Reading the small text files of /proc and /sys, and the names in a folder.
-enum SystemFiles {
+public enum SystemFiles {
     /// A whole small text file, or nil if it cannot be read. /proc and /sys
     /// report sizes of 0 or 4096 whatever their content, so this reads until
     /// the end of the file instead of trusting `stat`.
@@ -41,7 +41,7 @@ enum SystemFiles {
     }
 
     /// The names in a folder, without "." and "..", sorted.
-    static func list(_ path: String) throws(SystemError) -> [String] {
+    public static func list(_ path: String) throws(SystemError) -> [String] {
         guard let folder = opendir(path) else { throw SystemError(code: errno, operation: "list \(path)") }
         defer { closedir(folder) }
         var names: [String] = []

@@ -7,6 +7,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Hardware
 import SystemPackage
 
 /// Reads a whole (small) text file. /proc and /sys files report a size of 0
@@ -35,20 +36,10 @@ func writeTextFile(_ path: FilePath, _ text: String) throws(Errno) {
     do { _ = try fd.writeAll(Array(text.utf8)) } catch { throw asErrno(error) }
 }
 
-/// The names in a directory, without "." and "..", sorted for determinism.
+/// The names in a directory, without "." and "..", sorted for determinism
+/// (Hardware's one folder lister).
 func listDirectory(_ path: FilePath) throws(Errno) -> [String] {
-    guard let dir = opendir(path.string) else { throw Errno(rawValue: errno) }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-        let name = withUnsafePointer(to: &entry.pointee.d_name) {
-            $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) {
-                String(cString: $0)
-            }
-        }
-        if name != "." && name != ".." { names.append(name) }
-    }
-    return names.sorted()
+    do { return try SystemFiles.list(path.string) } catch { throw Errno(rawValue: error.code) }
 }
 
 /// swift-system's calls throw `any Error` whose dynamic type is `Errno`.

@@ -126,17 +126,7 @@ public enum PNGFile {
 
     /// CRC-32 (ISO 3309, as PNG uses it) of `bytes`.
     static func crc32(_ bytes: some Sequence<UInt8>) -> UInt32 {
-        var crc: UInt32 = 0xFFFF_FFFF
-        for byte in bytes {
-            crc = crcTable[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8)
-        }
-        return crc ^ 0xFFFF_FFFF
-    }
-
-    private static let crcTable: [UInt32] = (0 ..< 256).map { n in
-        var c = UInt32(n)
-        for _ in 0 ..< 8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
+        CRC32.checksum(Array(bytes))
     }
 }
 
