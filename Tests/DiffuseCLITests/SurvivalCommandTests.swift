@@ -42,13 +42,35 @@ private final class RunningDiffuse {
         try process.run()
     }
 
-    /// Waits (polling every 5 ms, for at most `seconds`) until `path` exists.
+    /// Waits, for at most `seconds`, until `path` exists or the child exits.
+    ///
+    /// On Linux it blocks on inotify events of the file's folder (a file
+    /// renamed into place or created there), so the test neither sleeps nor
+    /// spins; elsewhere it checks on every child exit or 1 s timeout.
     func waitFor(file path: String, seconds: Double = 120) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
+        #if os(Linux)
+        let events = inotify_init1(Int32(IN_CLOEXEC))
+        defer { if events >= 0 { close(events) } }
+        let folder = (path as NSString).deletingLastPathComponent
+        if events >= 0 { _ = inotify_add_watch(events, folder, UInt32(IN_CREATE | IN_MOVED_TO)) }
+        #endif
         while Date() < deadline {
             if FileManager.default.fileExists(atPath: path) { return true }
             if !process.isRunning { return FileManager.default.fileExists(atPath: path) }
-            usleep(5000)
+            #if os(Linux)
+            if events >= 0 {
+                // Wake on the next file event in the folder (or after 1 s, to
+                // notice a child that exited without writing the file).
+                var descriptor = pollfd(fd: events, events: Int16(POLLIN), revents: 0)
+                if poll(&descriptor, 1, 1000) > 0 {
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    _ = read(events, &buffer, buffer.count)
+                }
+                continue
+            }
+            #endif
+            process.waitUntilExit()
         }
         return false
     }
