@@ -62,6 +62,11 @@ let package = Package(
             description: "Compile the kernels for the CPU of the build machine (-target-cpu native). "
                 + "Applies only when Diffuse is the root package; dependents always get portable code."
         ),
+        .trait(
+            name: "MPI",
+            description: "Run one problem across processes with `mpirun -np P diffuse run` (Open MPI or MPICH; "
+                + "Debian: libopenmpi-dev openmpi-bin, Homebrew: open-mpi). Off by default."
+        ),
         .default(enabledTraits: ["NativeCPU"]),
     ],
     dependencies: [
@@ -93,6 +98,19 @@ let package = Package(
             swiftSettings: nativeCPU + optimizedEvenInDebug
         ),
 
+        // MARK: Beyond one process (the MPI C API only with the `MPI` trait)
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]
+        ),
+        .target(
+            name: "DistributedDiffusion",
+            dependencies: ["DiffusionKit", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+            swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
+
         // MARK: The tool
         // Joins the solver and the measurement: the bench's timing protocol and
         // correctness gate, peers, reports. Internal to the package.
@@ -108,6 +126,7 @@ let package = Package(
                 "DiffusionKit",
                 "PerfKit",
                 "Workbench",
+                "DistributedDiffusion",
                 "CAllocationCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -127,6 +146,10 @@ let package = Package(
         .testTarget(
             name: "WorkbenchTests",
             dependencies: ["Workbench", "DiffusionKit", "PerfKit", "CAllocationCounter"]
+        ),
+        .testTarget(
+            name: "DistributedDiffusionTests",
+            dependencies: ["DistributedDiffusion", "DiffusionKit"]
         ),
         .testTarget(
             name: "DiffuseCLITests",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiffusionKit
+import DistributedDiffusion
 
 #if canImport(Glibc)
 import Glibc
@@ -55,6 +56,8 @@ struct Diffuse: ParsableCommand {
             // --help, --version: ArgumentParser prints them.
             exit(withError: error)
         }
+        // Under mpirun every rank meets the same bad option: rank 0 says it.
+        if MPILaunch.isNonRootRank { terminate(code.rawValue) }
         var message: String
         if let problem = error as? DiffusionError {
             message = problem.description

@@ -19,6 +19,7 @@ struct RunCommand: ParsableCommand {
               diffuse run --boundary fixed=1 --initial gaussian --width 20 --png heat.png
               diffuse run --initial file:start.npy --iterations 2000 --output end.csv
               diffuse run --every 100 --output-dir snapshots   # step_000.npy … step_500.npy
+              mpirun -np 4 diffuse run --size 4096 --output field.npy   # built with --traits NativeCPU,MPI
             """
     )
 
@@ -48,6 +49,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Under mpirun: halo cells exchanged once per that many steps (default: an eighth of the smallest block side, 1…16).", valueName: "h"))
+    var haloDepth: Int?
+
     func validate() throws {
         guard iterations >= 0 else { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
         guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
@@ -68,6 +72,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if runsUnderMPI { return try runDistributed() }  // mpirun -np P diffuse run …: RunCommand+MPI.swift
         let problem = try model.problem()
         let schedule = try ScheduleRegistry.named(variant)
         // Check every destination before the run: a long run must not end in

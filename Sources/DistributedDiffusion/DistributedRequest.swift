@@ -1,0 +1,52 @@
+import DiffusionKit
+
+/// What a distributed run computes and writes: one problem, stepped by every
+/// rank on its block.
+public struct DistributedRequest: Sendable {
+    public var problem: Problem
+    public var iterations: Int
+    /// The schedule each rank steps its local grid with (all are bit-identical).
+    public var schedule: any Schedule
+    /// Threads per rank (0: the schedule's default). Ranks on one machine share its cores.
+    public var threadsPerRank: Int
+    /// Halo depth, or nil for `Decomposition.automaticHaloDepth`.
+    public var haloDepth: Int?
+    /// The final field as `.npy`, written collectively.
+    public var output: String?
+
+    public init(problem: Problem, iterations: Int, schedule: any Schedule, threadsPerRank: Int = 1,
+                haloDepth: Int? = nil, output: String? = nil) {
+        self.problem = problem
+        self.iterations = iterations
+        self.schedule = schedule
+        self.threadsPerRank = threadsPerRank
+        self.haloDepth = haloDepth
+        self.output = output
+    }
+}
+
+/// What a distributed run reports (complete on rank 0, which prints it).
+public struct DistributedOutcome: Sendable {
+    public let isRoot: Bool
+    public let ranks: Int
+    /// The process grid: [rows, cols].
+    public let processRows: Int, processCols: Int
+    public let haloDepth: Int
+    /// The schedule the ranks stepped with (after `auto`'s choice, on rank 0's block).
+    public let scheduleName: String
+    public let threadsPerRank: Int
+    /// The slowest rank's stepping time (exchanges included).
+    public let elapsedSeconds: Double
+    /// The slowest rank's time in halo exchanges.
+    public let haloSeconds: Double
+    /// Mass, minimum and maximum combined over the blocks. The mass is the
+    /// sum of the blocks' compensated sums: equal to the one-process mass up
+    /// to a few units of round-off (a different summation order), while the
+    /// minimum and maximum are exact.
+    public let initial: FieldSummary, final: FieldSummary
+    public let traffic: HaloTraffic
+    public let files: [String]
+
+    /// Halo time as a share of the elapsed time.
+    public var haloShare: Double { elapsedSeconds > 0 ? haloSeconds / elapsedSeconds : 0 }
+}
