@@ -33,7 +33,7 @@ struct Diffuse: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, BenchCommand.self, VariantsCommand.self, RooflineCommand.self,
-                      StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self],
+                      StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self, ScaleCommand.self],
         defaultSubcommand: nil
     )
 
