@@ -17,8 +17,10 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 # Quiet Open MPI's notices about missing network fabrics in containers.
 export OMPI_MCA_btl_base_warn_component_unused=0
 
-swift build -c "$CONFIG" --traits NativeCPU,MPI --product diffuse
-DIFFUSE="$(swift build -c "$CONFIG" --traits NativeCPU,MPI --show-bin-path)/diffuse"
+# A build folder of its own: switching traits in .build would rebuild everything twice.
+BUILD=(swift build -c "$CONFIG" --traits NativeCPU,MPI --scratch-path .build/mpi)
+"${BUILD[@]}" --product diffuse
+DIFFUSE="$("${BUILD[@]}" --show-bin-path)/diffuse"
 MPIRUN=(mpirun --oversubscribe)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

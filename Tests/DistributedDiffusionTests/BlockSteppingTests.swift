@@ -43,7 +43,7 @@ struct BlockSteppingTests {
                               precision: Scalar.precision)
         let initial = try problem.makeInitialGrid(Scalar.self)
         var expected = initial
-        ReferenceSchedule().advance(&expected, steps: steps, problem: problem, context: ExecutionContext(threads: 1))
+        try ReferenceSchedule().run(&expected, steps: steps, problem: problem, context: ExecutionContext(threads: 1))
         for schedule in [try ScheduleRegistry.named("simd"), try ScheduleRegistry.named("auto")] {
             let got = try steppedInBlocks(problem, initial, steps: steps, ranks: ranks, depth: depth, schedule: schedule)
             #expect(got == expected, "\(rows)×\(cols) \(boundary) \(Scalar.self) P=\(ranks) h=\(depth) \(schedule.descriptor.name)")
