@@ -45,7 +45,20 @@ public struct DistributedOutcome: Sendable {
     /// minimum and maximum are exact.
     public let initial: FieldSummary, final: FieldSummary
     public let traffic: HaloTraffic
+    /// Halo exchanges made (one per cycle of at most `haloDepth` steps).
+    public let exchanges: Int
+    public let iterations: Int
     public let files: [String]
+
+    /// Messages per step actually sent, over all ranks.
+    public var messagesPerStep: Double {
+        iterations > 0 ? Double(traffic.messagesPerExchange * exchanges) / Double(iterations) : 0
+    }
+
+    /// Halo bytes per step actually sent, over all ranks.
+    public var haloBytesPerStep: Double {
+        iterations > 0 ? Double(traffic.bytesPerExchange * exchanges) / Double(iterations) : 0
+    }
 
     /// Halo time as a share of the elapsed time.
     public var haloShare: Double { elapsedSeconds > 0 ? haloSeconds / elapsedSeconds : 0 }

@@ -3,7 +3,7 @@
 /// `DistributedRun` (MPI/DistributedRun.swift) so callers need no `#if`, and
 /// says how to build it.
 public enum DistributedRun {
-    public static func run(_ request: DistributedRequest, reportAbort: (String) -> Void) throws(DistributedFailure) -> DistributedOutcome {
+    public static func run(_ request: DistributedRequest, report: (String) -> Void) throws(DistributedFailure) -> DistributedOutcome {
         throw DistributedFailure(
             message: "this diffuse was built without MPI: build with `\(MPILaunch.buildCommand)` (\(MPILaunch.installHint))",
             printsHere: !MPILaunch.isNonRootRank)

@@ -26,6 +26,26 @@ public enum MPILaunch {
     /// rank meets alike (bad options), so the user reads them once.
     public static var isNonRootRank: Bool { (rank ?? 0) != 0 }
 
+    /// Waits, before an error exit that every rank makes alike (a bad
+    /// option), until rank 0 has printed the message: mpirun tears the job
+    /// down when the first rank exits with an error, and a silent rank that
+    /// exits first could cut rank 0 off before its message is out. With MPI
+    /// built in the ranks meet in a barrier; without it, other ranks wait a
+    /// moment. Does nothing when not launched by MPI.
+    public static func awaitRootMessage() {
+        guard isLaunched else { return }
+        #if MPI
+        // Never a second MPI_Init: a distributed run that failed has already
+        // reported once and finished MPI.
+        guard !MPIWorld.wasStarted else { return }  // a distributed run already met (and finished)
+        let world = MPIWorld.start()
+        world.barrier()
+        world.finish()
+        #else
+        if isNonRootRank { usleep(500_000) }
+        #endif
+    }
+
     /// True when this build can run distributed (the package trait `MPI`).
     public static var isBuiltIn: Bool {
         #if MPI

@@ -57,7 +57,10 @@ struct Diffuse: ParsableCommand {
             exit(withError: error)
         }
         // Under mpirun every rank meets the same bad option: rank 0 says it.
-        if MPILaunch.isNonRootRank { terminate(code.rawValue) }
+        if MPILaunch.isNonRootRank {
+            MPILaunch.awaitRootMessage()
+            terminate(code.rawValue)
+        }
         var message: String
         if let problem = error as? DiffusionError {
             message = problem.description
@@ -70,6 +73,7 @@ struct Diffuse: ParsableCommand {
         // ArgumentParser's own messages can span lines; keep the first.
         let firstLine = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? message
         Terminal.standardError("diffuse: error: \(firstLine)\n")
+        MPILaunch.awaitRootMessage()
         terminate(code.rawValue)
     }
 }

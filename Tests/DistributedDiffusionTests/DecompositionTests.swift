@@ -68,9 +68,12 @@ struct DecompositionTests {
         try Decomposition(rows: 10, cols: 10, ranks: 9, periodic: false).validate(haloDepth: 3)
     }
 
-    @Test("cycles: h steps per exchange, the remainder last; one cycle without exchanges")
+    @Test("cycles: at most h steps per exchange, as few cycles as that allows, spread evenly; one cycle without exchanges")
     func cycles() {
-        #expect(BlockLayout.cycleLengths(steps: 10, haloDepth: 4, exchanges: true) == [4, 4, 2])
+        #expect(BlockLayout.cycleLengths(steps: 10, haloDepth: 4, exchanges: true) == [4, 3, 3])
+        #expect(BlockLayout.cycleLengths(steps: 50, haloDepth: 16, exchanges: true) == [13, 13, 12, 12])
+        #expect(BlockLayout.cycleLengths(steps: 8, haloDepth: 4, exchanges: true) == [4, 4])
+        #expect(BlockLayout.cycleLengths(steps: 3, haloDepth: 1, exchanges: true) == [1, 1, 1])
         #expect(BlockLayout.cycleLengths(steps: 10, haloDepth: 4, exchanges: false) == [10])
         #expect(BlockLayout.cycleLengths(steps: 0, haloDepth: 4, exchanges: true) == [])
     }

@@ -21,17 +21,21 @@ import DiffusionKit
 /// A schedule that throws on one rank mid-run (where the other ranks wait
 /// in an exchange) prints its error and aborts every rank (MPI_Abort).
 public enum DistributedRun {
-    /// Runs `request` on this rank. Throws the agreed failure (on every rank,
-    /// printed by one) after finishing MPI; `reportAbort` prints the message
-    /// of a rank that must abort the run alone.
-    public static func run(_ request: DistributedRequest, reportAbort: (String) -> Void) throws(DistributedFailure) -> DistributedOutcome {
+    /// Runs `request` on this rank. On failure, the rank that met it first
+    /// passes the message to `report` (before MPI ends on any rank: a rank
+    /// that exits early would let mpirun tear down the job before the message
+    /// is out) and every rank throws the agreed failure. A rank that must
+    /// abort the run alone also reports through `report`.
+    public static func run(_ request: DistributedRequest, report: (String) -> Void) throws(DistributedFailure) -> DistributedOutcome {
         let world = MPIWorld.start()
-        defer { world.finish() }
         let result: Result<DistributedOutcome, DistributedFailure>
         switch request.problem.precision {
-        case .double: result = run(request, Double.self, world, reportAbort)
-        case .float: result = run(request, Float.self, world, reportAbort)
+        case .double: result = run(request, Double.self, world, report)
+        case .float: result = run(request, Float.self, world, report)
         }
+        if case .failure(let failure) = result, failure.printsHere { report(failure.message) }
+        world.barrier()
+        world.finish()
         return try result.get()
     }
 
@@ -96,7 +100,8 @@ public enum DistributedRun {
         var haloSeconds = 0.0
         world.barrier()
         let start = MPIWorld.seconds()
-        for steps in BlockLayout.cycleLengths(steps: request.iterations, haloDepth: depth, exchanges: decomposition.exchangesAny) {
+        let cycles = BlockLayout.cycleLengths(steps: request.iterations, haloDepth: depth, exchanges: decomposition.exchangesAny)
+        for steps in cycles {
             if decomposition.exchangesAny {
                 let before = MPIWorld.seconds()
                 local.withUnsafeMutableBufferPointer { cells in exchange.exchange(UnsafeMutableRawPointer(cells.baseAddress!)) }
@@ -130,6 +135,7 @@ public enum DistributedRun {
             elapsedSeconds: world.maximum(elapsed), haloSeconds: world.maximum(haloSeconds),
             initial: initial, final: final,
             traffic: HaloTraffic(decomposition, haloDepth: depth, bytesPerCell: MemoryLayout<Scalar>.size),
+            exchanges: decomposition.exchangesAny ? cycles.count : 0, iterations: request.iterations,
             files: files))
     }
 

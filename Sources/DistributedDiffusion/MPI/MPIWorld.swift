@@ -29,6 +29,14 @@ struct MPIWorld {
         return MPIWorld(rank: Int(rank), size: Int(size))
     }
 
+    /// True once MPI was started (or already finished) in this process.
+    static var wasStarted: Bool {
+        var initialized: Int32 = 0, finalized: Int32 = 0
+        MPI_Initialized(&initialized)
+        MPI_Finalized(&finalized)
+        return initialized != 0 || finalized != 0
+    }
+
     var isRoot: Bool { rank == 0 }
 
     func finish() { MPI_Finalize() }

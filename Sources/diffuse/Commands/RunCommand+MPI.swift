@@ -39,7 +39,7 @@ extension RunCommand {
         do {
             outcome = try DistributedRun.run(request) { Terminal.standardError("diffuse: error: \($0)\n") }
         } catch {
-            if error.printsHere { Terminal.standardError("diffuse: error: \(error.message)\n") }
+            // Already reported, once, by the rank that met it.
             #if canImport(Glibc)
             Glibc.exit(1)
             #else
@@ -79,8 +79,8 @@ struct DistributedRunReport: Encodable {
         decomposition = [outcome.processRows, outcome.processCols]
         haloDepth = outcome.haloDepth
         haloShare = outcome.haloShare
-        messagesPerStep = outcome.traffic.messagesPerStep
-        haloBytesPerStep = outcome.traffic.bytesPerStep
+        messagesPerStep = outcome.messagesPerStep
+        haloBytesPerStep = outcome.haloBytesPerStep
     }
 
     func encode(to encoder: any Encoder) throws {
