@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Distributed end-to-end tests: `mpirun -np P diffuse run` for P = 1…4 must
-# write, byte for byte, the .npy file the one-process `diffuse run` writes,
+# write, byte for byte, the .npy file (and snapshots, and PNG) the one-process
+# `diffuse run` writes,
 # on odd shapes, under every boundary, in both precisions; bad input and an
 # unwritable output must fail on every rank with one message, a non-zero
 # status and no file.
@@ -58,6 +59,20 @@ for precision in double float; do
     done
 done
 echo "bitwise: $checks distributed runs compared"
+
+# Snapshots (--every, --output-dir) and the heatmap (--png), against one process.
+opts=(--size 31x23 --initial gaussian=3 --boundary fixed=0.5 --iterations 25 --every 10)
+"$DIFFUSE" run "${opts[@]}" --output-dir "$work/snap1" --png "$work/one.png" >/dev/null
+for p in 2 3; do
+    checks=$((checks + 1))
+    rm -rf "$work/snapP"
+    "${MPIRUN[@]}" -np "$p" "$DIFFUSE" run "${opts[@]}" --halo-depth 3 --output-dir "$work/snapP" --png "$work/p.png" >/dev/null 2>"$work/log" \
+        || { fail "snapshots P=$p: exit status non-zero"; cat "$work/log"; }
+    for f in "$work"/snap1/*.npy; do
+        cmp -s "$f" "$work/snapP/$(basename "$f")" || fail "snapshot $(basename "$f") P=$p differs"
+    done
+    cmp -s "$work/one.png" "$work/p.png" || fail "--png P=$p differs"
+done
 
 # expect_failure NAME EXPECTED-TEXT FILE-THAT-MUST-NOT-EXIST mpirun-args…
 expect_failure() {

@@ -13,15 +13,36 @@ public struct DistributedRequest: Sendable {
     public var haloDepth: Int?
     /// The final field as `.npy`, written collectively.
     public var output: String?
+    /// A heatmap of the final field, gathered on rank 0 and written there.
+    public var png: String?
+    /// Snapshots as `.npy` every `every` steps (step 0 included), written collectively.
+    public var snapshots: Snapshots?
+
+    /// Where and how often snapshots go.
+    public struct Snapshots: Sendable {
+        public var every: Int
+        /// The folder (created by rank 0 when missing).
+        public var folder: String
+        /// The file of the snapshot at a step.
+        public var path: @Sendable (Int) -> String
+
+        public init(every: Int, folder: String, path: @escaping @Sendable (Int) -> String) {
+            self.every = every
+            self.folder = folder
+            self.path = path
+        }
+    }
 
     public init(problem: Problem, iterations: Int, schedule: any Schedule, threadsPerRank: Int = 1,
-                haloDepth: Int? = nil, output: String? = nil) {
+                haloDepth: Int? = nil, output: String? = nil, png: String? = nil, snapshots: Snapshots? = nil) {
         self.problem = problem
         self.iterations = iterations
         self.schedule = schedule
         self.threadsPerRank = threadsPerRank
         self.haloDepth = haloDepth
         self.output = output
+        self.png = png
+        self.snapshots = snapshots
     }
 }
 

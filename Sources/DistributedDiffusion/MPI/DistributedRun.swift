@@ -74,6 +74,17 @@ public enum DistributedRun {
         if refusal == nil, let output = request.output {
             do { try OutputFolder.checkWritable(file: output) } catch { refusal = error.description }
         }
+        if refusal == nil, let png = request.png, world.isRoot {
+            do { try OutputFolder.checkWritable(file: png) } catch { refusal = error.description }
+        }
+        if refusal == nil, let snapshots = request.snapshots {
+            // Rank 0 creates the folder; every rank then checks it can write there.
+            if world.isRoot {
+                do { try OutputFolder.prepare(snapshots.folder) } catch { refusal = error.description }
+            }
+            if let failure = world.agree(refusal) { return .failure(failure) }
+            do { try OutputFolder.checkWritable(file: snapshots.path(0)) } catch { refusal = error.description }
+        }
         if let failure = world.agree(refusal) { return .failure(failure) }
 
         // 2. The initial block.
@@ -94,37 +105,63 @@ public enum DistributedRun {
         layout.placeOwned(block, into: &local)
         let initial = combine(FieldSummary(block, dx: problem.dx), world)
 
-        // 3. The stepping.
+        // 3. The stepping, in segments between snapshots (one segment without them).
         let exchange = HaloExchange(layout, neighbours: (north, south, west, east), communicator: cart, scalar: Scalar.self)
         let context = ExecutionContext(threads: request.threadsPerRank)
-        var haloSeconds = 0.0
-        world.barrier()
-        let start = MPIWorld.seconds()
-        let cycles = BlockLayout.cycleLengths(steps: request.iterations, haloDepth: depth, exchanges: decomposition.exchangesAny)
-        for steps in cycles {
-            if decomposition.exchangesAny {
-                let before = MPIWorld.seconds()
-                local.withUnsafeMutableBufferPointer { cells in exchange.exchange(UnsafeMutableRawPointer(cells.baseAddress!)) }
-                haloSeconds += MPIWorld.seconds() - before
+        var haloSeconds = 0.0, elapsed = 0.0, exchanges = 0
+        var files: [String] = []
+        func snapshot(at step: Int) -> DistributedFailure? {
+            guard let snapshots = request.snapshots, step % snapshots.every == 0 else { return nil }
+            let path = snapshots.path(step)
+            if let failure = ParallelNPY.write(layout.ownedBlock(of: local), layout: layout, rows: problem.rows, cols: problem.cols,
+                                               to: path, world: world, communicator: cart) {
+                return failure
             }
-            do {
-                try request.schedule.run(&local, steps: steps, problem: localProblem, context: context)
-            } catch {
-                world.abort("rank \(world.rank): \(error.description)", report: reportAbort)
-            }
+            files.append(path)
+            return nil
         }
-        let elapsed = MPIWorld.seconds() - start
+        if let failure = snapshot(at: 0) { return .failure(failure) }
+        var step = 0
+        while step < request.iterations {
+            let target = request.snapshots.map { min(request.iterations, (step / $0.every + 1) * $0.every) } ?? request.iterations
+            world.barrier()
+            let start = MPIWorld.seconds()
+            let cycles = BlockLayout.cycleLengths(steps: target - step, haloDepth: depth, exchanges: decomposition.exchangesAny)
+            for steps in cycles {
+                if decomposition.exchangesAny {
+                    let before = MPIWorld.seconds()
+                    local.withUnsafeMutableBufferPointer { cells in exchange.exchange(UnsafeMutableRawPointer(cells.baseAddress!)) }
+                    haloSeconds += MPIWorld.seconds() - before
+                    exchanges += 1
+                }
+                do {
+                    try request.schedule.run(&local, steps: steps, problem: localProblem, context: context)
+                } catch {
+                    world.abort("rank \(world.rank): \(error.description)", report: reportAbort)
+                }
+            }
+            elapsed += MPIWorld.seconds() - start
+            step = target
+            if let failure = snapshot(at: step) { return .failure(failure) }
+        }
 
         // 4. Summaries and files.
         let finalBlock = layout.ownedBlock(of: local)
         let final = combine(FieldSummary(finalBlock, dx: problem.dx), world)
-        var files: [String] = []
         if let output = request.output {
             if let failure = ParallelNPY.write(finalBlock, layout: layout, rows: problem.rows, cols: problem.cols,
                                                to: output, world: world, communicator: cart) {
                 return .failure(failure)
             }
             files.append(output)
+        }
+        if let png = request.png {
+            var problemText: String? = nil
+            if let field = GatheredField.gather(finalBlock, decomposition: decomposition, haloDepth: depth, world: world, communicator: cart) {
+                do { try PNGFile.write(field, to: png) } catch { problemText = error.description }
+            }
+            if let failure = world.agree(problemText) { return .failure(failure) }
+            files.append(png)
         }
         let resolved = (request.schedule as? AutoSchedule)?.choice(for: localProblem) ?? request.schedule
         return .success(DistributedOutcome(
@@ -135,7 +172,7 @@ public enum DistributedRun {
             elapsedSeconds: world.maximum(elapsed), haloSeconds: world.maximum(haloSeconds),
             initial: initial, final: final,
             traffic: HaloTraffic(decomposition, haloDepth: depth, bytesPerCell: MemoryLayout<Scalar>.size),
-            exchanges: decomposition.exchangesAny ? cycles.count : 0, iterations: request.iterations,
+            exchanges: exchanges, iterations: request.iterations,
             files: files))
     }
 

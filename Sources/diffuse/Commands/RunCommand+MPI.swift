@@ -24,17 +24,20 @@ extension RunCommand {
             throw CommandFailure("this diffuse was built without MPI, so mpirun would start \(MPILaunch.size ?? 0) separate runs: "
                 + "build with `\(MPILaunch.buildCommand)` (\(MPILaunch.installHint))")
         }
-        guard png == nil, every == nil, outputDir == nil else {
-            throw CommandFailure("under mpirun, --png and --every/--output-dir are not supported yet: write --output FILE.npy, or run them with one process")
-        }
         if let output, !output.hasSuffix(".npy") {
             throw CommandFailure("under mpirun, --output must be a .npy file (written collectively with MPI-IO), got \(output)")
         }
         if let haloDepth, haloDepth < 1 { throw CommandFailure("--halo-depth must be at least 1, got \(haloDepth)") }
         let problem = try model.problem()
         let schedule = try ScheduleRegistry.named(variant)
+        var snapshots: DistributedRequest.Snapshots? = nil
+        if let every, let outputDir {
+            let command = self
+            snapshots = .init(every: every, folder: outputDir) { command.snapshotPath(step: $0) }
+        }
         let request = DistributedRequest(problem: problem, iterations: iterations, schedule: schedule,
-                                         threadsPerRank: threads == 0 ? 1 : threads, haloDepth: haloDepth, output: output)
+                                         threadsPerRank: threads == 0 ? 1 : threads, haloDepth: haloDepth, output: output,
+                                         png: png, snapshots: snapshots)
         let outcome: DistributedOutcome
         do {
             outcome = try DistributedRun.run(request) { Terminal.standardError("diffuse: error: \($0)\n") }

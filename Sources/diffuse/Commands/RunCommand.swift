@@ -95,12 +95,9 @@ struct RunCommand: ParsableCommand {
         var simulation = try Simulation<Scalar>(problem: problem, schedule: schedule, context: context, allowUnstable: model.allowUnstable)
         let initial = FieldSummary(simulation.grid, dx: problem.dx)
         var written: [String] = []
-        let digits = String(iterations).count
         func snapshot() throws {
-            guard let outputDir, let every, simulation.step % every == 0 else { return }
-            let number = String(simulation.step)
-            let name = "step_" + String(repeating: "0", count: digits - number.count) + number + ".npy"
-            let path = outputDir.hasSuffix("/") ? outputDir + name : outputDir + "/" + name
+            guard outputDir != nil, let every, simulation.step % every == 0 else { return }
+            let path = snapshotPath(step: simulation.step)
             try NPYFile.write(simulation.grid, to: path)
             written.append(path)
         }
@@ -132,6 +129,16 @@ struct RunCommand: ParsableCommand {
             problem: problem, variant: schedule.descriptor.name, schedule: resolved.descriptor.name,
             threads: schedule.threads(for: problem, context: context),
             iterations: iterations, elapsed: simulation.steppingSeconds, initial: initial, final: final, files: written)
+    }
+}
+
+extension RunCommand {
+    /// `DIR/step_NNN.npy`, the step padded to the digits of --iterations.
+    func snapshotPath(step: Int) -> String {
+        let number = String(step), digits = String(iterations).count
+        let name = "step_" + String(repeating: "0", count: max(0, digits - number.count)) + number + ".npy"
+        let folder = outputDir ?? "."
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 }
 
