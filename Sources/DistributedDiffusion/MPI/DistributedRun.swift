@@ -68,7 +68,11 @@ public enum DistributedRun {
         let layout = BlockLayout(decomposition, processRow: Int(coords[0]), processCol: Int(coords[1]), haloDepth: depth)
         let localProblem = layout.localProblem(problem)
 
-        if let reason = request.schedule.limitation(for: localProblem) {
+        // MPI counts are 32-bit: a block's cells (and the gathered field of --png) must fit.
+        if layout.localRows * layout.localCols > Int(Int32.max) || (request.png != nil && problem.cellCount > Int(Int32.max)) {
+            refusal = "a block of \(layout.localRows)×\(layout.localCols) cells (or the whole field for --png) exceeds MPI's 32-bit counts: use more processes"
+        }
+        if refusal == nil, let reason = request.schedule.limitation(for: localProblem) {
             refusal = "schedule \(request.schedule.descriptor.name) cannot step this run's blocks: \(reason)"
         }
         if refusal == nil, let output = request.output {
