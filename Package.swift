@@ -4,9 +4,12 @@
 // show where the time goes.
 //
 // Products
-//   DiffusionKit  the model, the schedules and the file formats (no dependencies)
+//   Hardware      the machine plans are made for: cores, caches, vector width
+//                 (the package's only reader of the host's caches)
+//   DiffusionKit  the model, the schedules and the file formats (needs Hardware;
+//                 links the system's zlib for PNG)
 //   PerfKit       timeit, perf stat, a region profiler, memory and machine facts;
-//                 knows nothing about diffusion
+//                 knows nothing about diffusion (needs Hardware)
 //   Workbench     (internal) joins the two: the bench protocol, the gate, peers, reports
 //   diffuse       the command-line tool: parses, calls Workbench and the libraries, prints
 import PackageDescription
@@ -41,14 +44,28 @@ let nativeCPU: [SwiftSetting] = isRootPackage
 // therefore still built with -O, so the tests check full-size workloads
 // against NumPy in seconds. Root only, for the reason above; dependents build
 // them as they build everything else.
+// The C side of Hardware learns the build's vector width from the compiler's
+// feature macros, so it is compiled for the same CPU as the Swift kernels.
+// Linux only: on Apple silicon NEON (the width it reports) needs no flag.
+let nativeCPUForC: [CSetting] = isRootPackage
+    ? [.unsafeFlags(["-march=native"], .when(platforms: [.linux], traits: ["NativeCPU"]))]
+    : []
+
 let optimizedEvenInDebug: [SwiftSetting] = isRootPackage
     ? [.unsafeFlags(["-O"], .when(configuration: .debug))]
     : []
+
+// swift-subprocess names executables by FilePath: swift-system's on Linux,
+// the SDK's System framework on Apple platforms (so no dependency there).
+let subprocessFilePath: [Target.Dependency] = [
+    .product(name: "SystemPackage", package: "swift-system", condition: .when(platforms: [.linux])),
+]
 
 let package = Package(
     name: "diffuse",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "Hardware", targets: ["Hardware"]),
         .library(name: "DiffusionKit", targets: ["DiffusionKit"]),
         .library(name: "PerfKit", targets: ["PerfKit"]),
         // Link into an executable to let PerfKit count heap allocations (it
@@ -72,12 +89,32 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-system", from: "1.4.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
+        // MARK: The machine (no dependencies)
+        .target(
+            name: "CHardware",
+            path: "Sources/CHardware",
+            cSettings: nativeCPUForC
+        ),
+        .target(
+            name: "Hardware",
+            dependencies: ["CHardware"]
+        ),
+
         // MARK: The solver
         .target(
             name: "DiffusionKit",
+            dependencies: ["Hardware", "CZlib"],
             swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
+        // The system's zlib, for compressed PNG and APNG files (deflate).
+        .systemLibrary(
+            name: "CZlib",
+            path: "Sources/CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]
         ),
 
         // MARK: Measurement (imports nothing from DiffusionKit)
@@ -93,6 +130,7 @@ let package = Package(
             name: "PerfKit",
             dependencies: [
                 "CPerfEvent",
+                "Hardware",
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: nativeCPU + optimizedEvenInDebug
@@ -116,7 +154,8 @@ let package = Package(
         // correctness gate, peers, reports. Internal to the package.
         .target(
             name: "Workbench",
-            dependencies: ["DiffusionKit", "PerfKit"],
+            dependencies: ["DiffusionKit", "Hardware", "PerfKit", .product(name: "Subprocess", package: "swift-subprocess")]
+                + subprocessFilePath,
             resources: [.copy("Resources/Peers")],
             swiftSettings: nativeCPU + optimizedEvenInDebug
         ),
@@ -124,6 +163,7 @@ let package = Package(
             name: "diffuse",
             dependencies: [
                 "DiffusionKit",
+                "Hardware",
                 "PerfKit",
                 "Workbench",
                 "DistributedDiffusion",
@@ -134,18 +174,29 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // What every test target shares: temporary folders, seeded random
+        // numbers, CPU burners. A plain target under Tests (as swift-numerics'
+        // _TestSupport), not a product; it depends on nothing of the package.
+        .target(
+            name: "DiffuseTestSupport",
+            path: "Tests/DiffuseTestSupport"
+        ),
         .testTarget(
             name: "DiffusionKitTests",
-            dependencies: ["DiffusionKit"],
+            dependencies: ["DiffusionKit", "Hardware", "PerfKit", "CAllocationCounter", "DiffuseTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
+            name: "HardwareTests",
+            dependencies: ["Hardware"]
+        ),
+        .testTarget(
             name: "PerfKitTests",
-            dependencies: ["PerfKit", "CAllocationCounter"]
+            dependencies: ["PerfKit", "CAllocationCounter", "DiffuseTestSupport"]
         ),
         .testTarget(
             name: "WorkbenchTests",
-            dependencies: ["Workbench", "DiffusionKit", "PerfKit", "CAllocationCounter"]
+            dependencies: ["Workbench", "DiffusionKit", "PerfKit", "CAllocationCounter", "DiffuseTestSupport"]
         ),
         .testTarget(
             name: "DistributedDiffusionTests",
@@ -153,7 +204,9 @@ let package = Package(
         ),
         .testTarget(
             name: "DiffuseCLITests",
-            dependencies: ["DiffusionKit"]
+            dependencies: ["DiffusionKit", "Hardware", "PerfKit", "DiffuseTestSupport",
+                           .product(name: "Subprocess", package: "swift-subprocess")]
+                + subprocessFilePath
         ),
     ]
 )

@@ -1,5 +1,5 @@
-// Non-inline parts of the shim: CPU affinity and the run-time lookup of the
-// optional allocation counter.
+// Non-inline parts of the shim: the run-time lookup of the optional
+// allocation counter.
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
@@ -9,34 +9,6 @@
 #include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
-
-#ifdef __linux__
-#include <sched.h>
-#endif
-
-int cperf_available_cpu_count(void) {
-#ifdef __linux__
-    // Start at the kernel's usual mask size and grow: sched_getaffinity fails
-    // with EINVAL when the mask is smaller than the kernel's cpumask.
-    for (int cpus = 1024; cpus <= (1 << 20); cpus *= 2) {
-        cpu_set_t *set = CPU_ALLOC(cpus);
-        if (set == NULL) return -ENOMEM;
-        size_t size = CPU_ALLOC_SIZE(cpus);
-        CPU_ZERO_S(size, set);
-        if (sched_getaffinity(0, size, set) == 0) {
-            int count = CPU_COUNT_S(size, set);
-            CPU_FREE(set);
-            return count;
-        }
-        int error = errno;
-        CPU_FREE(set);
-        if (error != EINVAL) return -error;
-    }
-    return -EINVAL;
-#else
-    return 0;
-#endif
-}
 
 // MARK: Allocation counter lookup
 

@@ -1,3 +1,5 @@
+import Hardware
+
 /// Cache arithmetic from the seed: how large a grid of Doubles fits in a cache.
 ///
 /// The seed's example: a 20,480 KB L3 (KB = 1000 bytes, 20,480,000 bytes)
@@ -28,22 +30,12 @@ public enum CacheFit {
     }
 
     /// Bytes in a sysfs cache size such as "32K" or "32768K" (sysfs K = KiB =
-    /// 1024 bytes; M = MiB, G = GiB; no suffix = bytes).
+    /// 1024 bytes; M = MiB, G = GiB; no suffix = bytes): `CacheReading.parseSize`.
     /// - Throws: `CacheSizeError` for anything else.
     public static func parseSysfsSize(_ text: String) throws(CacheSizeError) -> Int {
-        let trimmed = text.filter { !$0.isWhitespace }
-        guard let last = trimmed.last else { throw CacheSizeError(text: text) }
-        let multipliers: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
-        let (digits, multiplier) = last.isNumber ? (Substring(trimmed), 1)
-            : (trimmed.dropLast(), multipliers[Character(last.uppercased())] ?? 0)
-        guard multiplier > 0, let value = Int(digits), value >= 0 else { throw CacheSizeError(text: text) }
-        return value * multiplier
+        try CacheReading.parseSize(text)
     }
 }
 
 /// A cache size that is not a number with an optional K, M or G suffix.
-public struct CacheSizeError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The text that could not be read.
-    public var text: String
-    public var description: String { "cannot read cache size '\(text)': expected digits and an optional K, M or G" }
-}
+public typealias CacheSizeError = Hardware.CacheSizeError

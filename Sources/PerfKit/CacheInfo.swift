@@ -1,7 +1,8 @@
+import Hardware
 import SystemPackage
 
-/// One kind of CPU cache, as Linux describes it under
-/// /sys/devices/system/cpu/cpu*/cache/index*/.
+/// One kind of CPU cache, as the operating system describes it (read by
+/// Hardware's `CacheReading`, the package's one reader of the host's caches).
 ///
 /// Identical instances (same level, type, size and line size — e.g. one L1d
 /// per core) are folded into one value with `instances` counting them.
@@ -71,20 +72,9 @@ public struct CacheInfo: Sendable, Codable, Equatable, CustomStringConvertible {
         return "\(bytes) B"
     }
 
-    /// Parses a kernel CPU list such as "0-3,8,10-11" into [0, 1, 2, 3, 8, 10, 11].
-    /// Malformed items are skipped; an empty text gives [].
-    public static func parseCPUList(_ text: String) -> [Int] {
-        var cpus: [Int] = []
-        for item in text.split(separator: ",") {
-            let bounds = item.split(separator: "-").map { Int($0.filter { !$0.isWhitespace }) }
-            if bounds.count == 1, let single = bounds[0] {
-                cpus.append(single)
-            } else if bounds.count == 2, let low = bounds[0], let high = bounds[1], low <= high {
-                cpus.append(contentsOf: low...high)
-            }
-        }
-        return cpus
-    }
+    /// Parses a kernel CPU list such as "0-3,8,10-11" into [0, 1, 2, 3, 8, 10, 11]
+    /// (`CacheReading.parseCPUList`).
+    public static func parseCPUList(_ text: String) -> [Int] { CacheReading.parseCPUList(text) }
 
     /// The inverse of `parseCPUList`: [0, 1, 2, 5] → "0-2,5".
     static func formatCPUList(_ cpus: [Int]) -> String {
@@ -100,54 +90,20 @@ public struct CacheInfo: Sendable, Codable, Equatable, CustomStringConvertible {
         return parts.joined(separator: ",")
     }
 
-    /// Reads every cache of every CPU under `root` (a folder holding
-    /// `cpu0/cache/index0/{level,type,size,coherency_line_size,
-    /// ways_of_associativity,shared_cpu_list}`, …), folds identical ones and
-    /// sorts by level, then Data, Instruction, Unified.
-    ///
-    /// `root` is injectable so tests can parse fixture folders. Index folders
-    /// missing `level`, `type` or `size` are skipped (some virtual machines
-    /// publish empty ones).
+    /// The caches `reading` describes.
+    public init(_ reading: CacheReading) {
+        self.init(level: reading.level, type: reading.type, sizeBytes: reading.sizeBytes, lineSizeBytes: reading.lineBytes,
+                  ways: reading.ways, sharedCPUs: reading.sharedCPUs, instances: reading.instances)
+    }
+
+    /// Every cache of every CPU under `root` (`CacheReading.scan`): identical
+    /// ones folded, sorted by level, then Data, Instruction, Unified.
     /// - Throws: `Errno` when `root` itself cannot be listed.
-    public static func scan(root: FilePath = "/sys/devices/system/cpu") throws(Errno) -> [CacheInfo] {
-        struct Key: Hashable { var level: Int; var type: String; var size: Int; var line: Int? }
-        var order: [Key] = []
-        var found: [Key: (info: CacheInfo, sharing: Set<[Int]>)] = [:]
-        let cpuFolders = try listDirectory(root).filter { name in
-            name.hasPrefix("cpu") && name.count > 3 && name.dropFirst(3).allSatisfy(\.isNumber)
-        }.sorted { Int($0.dropFirst(3))! < Int($1.dropFirst(3))! }
-        for cpu in cpuFolders {
-            let cacheFolder = root.appending(cpu).appending("cache")
-            guard let indices = try? listDirectory(cacheFolder) else { continue }
-            for index in indices where index.hasPrefix("index") {
-                let folder = cacheFolder.appending(index)
-                func field(_ name: String) -> String? {
-                    (try? readTextFile(folder.appending(name)))?.filter { !$0.isNewline }
-                }
-                guard let level = field("level").flatMap({ Int($0) }), let type = field("type"),
-                      let sizeText = field("size"), let size = try? CacheFit.parseSysfsSize(sizeText) else { continue }
-                let line = field("coherency_line_size").flatMap { Int($0) }
-                let ways = field("ways_of_associativity").flatMap { Int($0) }
-                let cpuNumber = Int(cpu.dropFirst(3))!
-                let shared = field("shared_cpu_list").map(parseCPUList) ?? [cpuNumber]
-                let key = Key(level: level, type: type, size: size, line: line)
-                if var entry = found[key] {
-                    entry.sharing.insert(shared)
-                    found[key] = entry
-                } else {
-                    order.append(key)
-                    found[key] = (CacheInfo(level: level, type: type, sizeBytes: size, lineSizeBytes: line, ways: ways,
-                                            sharedCPUs: shared.isEmpty ? [cpuNumber] : shared), [shared])
-                }
-            }
-        }
-        let typeRank = ["Data": 0, "Instruction": 1, "Unified": 2]
-        return order.map { key in
-            var info = found[key]!.info
-            info.instances = found[key]!.sharing.count
-            return info
-        }.sorted {
-            ($0.level, typeRank[$0.type] ?? 3, $0.sizeBytes) < ($1.level, typeRank[$1.type] ?? 3, $1.sizeBytes)
+    public static func scan(root: FilePath = FilePath(CacheReading.sysfsCPURoot)) throws(Errno) -> [CacheInfo] {
+        do {
+            return try CacheReading.scan(root: root.string).map(CacheInfo.init)
+        } catch {
+            throw Errno(rawValue: error.code)
         }
     }
 }

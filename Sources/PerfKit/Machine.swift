@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import CPerfEvent
+import Hardware
 import SystemPackage
 
 /// What a measurement ran on: CPU, cores, memory, caches, counters, compiler
@@ -18,7 +19,7 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
     public var logicalCPUsOnline: Int
     /// Logical CPUs this process may run on (`sched_getaffinity`; equals
     /// online where there is no affinity call), which containers and
-    /// `taskset` can make smaller.
+    /// `taskset` can make smaller: `MachineDescription.availableCores`.
     public var logicalCPUsAvailable: Int
     /// Physical memory, bytes (`_SC_PHYS_PAGES × _SC_PAGESIZE`), if known.
     public var memoryBytes: Int?
@@ -59,10 +60,10 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
     ///   - sysfsCPURoot: where the cpu*/cache/index* folders are.
     ///   - cpuinfo: the file with "model name".
     public static func current(probeCounters: Bool = true,
-                               sysfsCPURoot: FilePath = "/sys/devices/system/cpu",
+                               sysfsCPURoot: FilePath = FilePath(CacheReading.sysfsCPURoot),
                                cpuinfo: FilePath = "/proc/cpuinfo") -> Machine {
-        let online = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let available = Int(cperf_available_cpu_count())
+        let online = MachineDescription.onlineProcessors
+        let available = MachineDescription.availableCores
         let pages = sysconf(Int32(_SC_PHYS_PAGES))
         let pageSize = sysconf(Int32(_SC_PAGESIZE))
         let counters = probeCounters
@@ -71,7 +72,7 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
         return Machine(
             cpuModel: (try? readTextFile(cpuinfo)).flatMap(parseCPUModel),
             logicalCPUsOnline: online,
-            logicalCPUsAvailable: available > 0 ? available : online,
+            logicalCPUsAvailable: available,
             memoryBytes: pages > 0 && pageSize > 0 ? pages * pageSize : nil,
             caches: (try? CacheInfo.scan(root: sysfsCPURoot)) ?? [],
             counters: counters,
@@ -81,21 +82,9 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
             nativeTargetCPU: nativeTargetCPU)
     }
 
-    /// The CPU name in a /proc/cpuinfo text: the first "model name" (x86),
-    /// else "Model" or "Hardware" (Arm), else "cpu model" (MIPS), else "cpu"
-    /// (POWER); nil if none.
+    /// The CPU name in a /proc/cpuinfo text (`MachineDescription.parseCPUModel`).
     public static func parseCPUModel(_ cpuinfo: String) -> String? {
-        var fields: [String: String] = [:]
-        for line in cpuinfo.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = line[..<colon].trimmingCharacters()
-            let value = line[line.index(after: colon)...].trimmingCharacters()
-            if fields[key] == nil && !value.isEmpty { fields[key] = value }
-        }
-        for key in ["model name", "Model", "Hardware", "cpu model", "cpu"] {
-            if let value = fields[key] { return value }
-        }
-        return nil
+        MachineDescription.parseCPUModel(cpuinfo)
     }
 
     static var compilerVersion: String {
@@ -166,11 +155,5 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
         lines.append("Build: Swift \(compilerVersion) compiler, language mode \(languageMode), \(buildConfiguration)"
             + (nativeTargetCPU ? ", -target-cpu native" : ", portable code (no -target-cpu native)"))
         return lines.joined(separator: "\n")
-    }
-}
-
-extension Substring {
-    func trimmingCharacters() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

@@ -40,18 +40,29 @@ public struct Sampler: Sendable {
     ///   `body` throws.
     public func run(clock: () -> UInt64 = PerfClock.monotonicNanoseconds,
                     _ body: () throws -> Void) throws -> SampleSet {
+        try run(measuring: {
+            let start = clock()
+            try body()
+            return clock() &- start
+        })
+    }
+
+    /// Runs the protocol for a body that times itself: each call performs
+    /// one run and returns the nanoseconds it measured.
+    ///
+    /// For a run with untimed work around its timed part, such as resetting
+    /// its input before the run or reading a meter after it: only the
+    /// returned nanoseconds count, towards the samples and the budget alike.
+    ///
+    /// - Throws: as `run(clock:_:)`.
+    public func run(measuring body: () throws -> UInt64) throws -> SampleSet {
         guard warmupRuns >= 0 else { throw ConfigurationError(description: "warmupRuns is \(warmupRuns): use 0 or more") }
         guard minimumRuns >= 1 else { throw ConfigurationError(description: "minimumRuns is \(minimumRuns): use at least 1") }
         if let maximumRuns, maximumRuns < minimumRuns {
             throw ConfigurationError(description: "maximumRuns (\(maximumRuns)) is below minimumRuns (\(minimumRuns))")
         }
-        func timed() throws -> Double {
-            let start = clock()
-            try body()
-            return Double(clock() &- start) / 1e9
-        }
         var warmups: [Double] = []
-        for _ in 0..<warmupRuns { warmups.append(try timed()) }
+        for _ in 0..<warmupRuns { warmups.append(Double(try body()) / 1e9) }
 
         // Whole nanoseconds, so that ten 0.1 s runs spend exactly 1 s.
         let budgetNanoseconds = budget.saturatingNanoseconds
@@ -59,9 +70,7 @@ public struct Sampler: Sendable {
         var spent: UInt64 = 0
         while samples.count < minimumRuns || spent < budgetNanoseconds {
             if let maximumRuns, samples.count >= maximumRuns { break }
-            let start = clock()
-            try body()
-            let elapsed = clock() &- start
+            let elapsed = try body()
             samples.append(Double(elapsed) / 1e9)
             spent &+= elapsed
         }

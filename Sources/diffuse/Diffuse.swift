@@ -30,10 +30,12 @@ struct Diffuse: ParsableCommand {
               diffuse profile --variant in-place  which phase eats the time (%lprun)
               diffuse stat --variant fused        perf stat of the stepping only
               diffuse roofline                    this machine's ceilings
+              diffuse report                      all of it as one HTML page with charts
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, BenchCommand.self, VariantsCommand.self, RooflineCommand.self,
-                      StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self, ScaleCommand.self],
+                      StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self, ReportCommand.self,
+                      ScaleCommand.self],
         defaultSubcommand: nil
     )
 
@@ -43,6 +45,9 @@ struct Diffuse: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+            if let code = Terminal.outputError {
+                throw RuntimeFailure("cannot write the results to standard output: \(String(cString: strerror(code)))")
+            }
         } catch {
             exitWithOneLineError(error)
         }
@@ -51,7 +56,7 @@ struct Diffuse: ParsableCommand {
     /// Prints `error` as `diffuse: error: …` on one line (help and version
     /// requests print as usual) and exits with ArgumentParser's status for it.
     static func exitWithOneLineError(_ error: any Error) -> Never {
-        let code = exitCode(for: error)
+        let code = ExitStatus.code(for: error) ?? exitCode(for: error)
         if code == .success {
             // --help, --version: ArgumentParser prints them.
             exit(withError: error)
@@ -66,6 +71,10 @@ struct Diffuse: ParsableCommand {
             message = problem.description
             if case .unstable = problem { message += "; pass --allow-unstable to run anyway" }
         } else if let failure = error as? CommandFailure {
+            message = failure.message
+        } else if let failure = error as? RuntimeFailure {
+            message = failure.message
+        } else if let failure = error as? UsageFailure {
             message = failure.message
         } else {
             message = Self.message(for: error)

@@ -4,8 +4,8 @@ import Testing
 @Suite("diffuse bench and diffuse variants")
 struct BenchCommandTests {
     @Test("bench prints a verified Wrap Up, progress on standard error")
-    func wrapUp() throws {
-        let result = try DiffuseProcess.run(["bench", "--variants", "fused,nested,in-place", "--size", "32", "--iterations", "10", "--budget", "0.02"])
+    func wrapUp() async throws {
+        let result = try await DiffuseProcess.run(["bench", "--variants", "fused,nested,in-place", "--size", "32", "--iterations", "10", "--budget", "0.02"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("Wrap Up — 32×32, 10 steps, periodic, block, double"))
         for name in ["fused", "nested", "in-place"] { #expect(result.standardOutput.contains(name)) }
@@ -14,8 +14,8 @@ struct BenchCommandTests {
     }
 
     @Test("--format json has the documented keys and every entry verified")
-    func json() throws {
-        let result = try DiffuseProcess.run(["bench", "--variants", "fused,roll-add", "--size", "20x30", "--iterations", "5",
+    func json() async throws {
+        let result = try await DiffuseProcess.run(["bench", "--variants", "fused,roll-add", "--size", "20x30", "--iterations", "5",
                                              "--budget", "0", "--boundary", "fixed=0.5", "--precision", "float", "--format", "json"])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -28,15 +28,15 @@ struct BenchCommandTests {
     }
 
     @Test("--sizes gives one table with runtime and speedup per size")
-    func sizes() throws {
-        let result = try DiffuseProcess.run(["bench", "--variants", "nested,fused", "--sizes", "16,24x20", "--iterations", "5", "--budget", "0"])
+    func sizes() async throws {
+        let result = try await DiffuseProcess.run(["bench", "--variants", "nested,fused", "--sizes", "16,24x20", "--iterations", "5", "--budget", "0"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("16² runtime") && result.standardOutput.contains("24×20 speedup"))
     }
 
     @Test("--peers runs the NumPy and C peers beside the schedules and checks their fields")
-    func peers() throws {
-        let result = try DiffuseProcess.run(["bench", "--variants", "fused", "--peers", "--size", "24", "--iterations", "5",
+    func peers() async throws {
+        let result = try await DiffuseProcess.run(["bench", "--variants", "fused", "--peers", "--size", "24", "--iterations", "5",
                                              "--budget", "0", "--format", "json"])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -57,29 +57,55 @@ struct BenchCommandTests {
 
     @Test("bad bench options get a one-line error", arguments: [
         (["--variants", "nonesuch"], "unknown variant"),
+        (["--variants", ","], "--variants lists no schedule; available: reference, nested"),
+        (["--variants", " , "], "--variants lists no schedule"),
         (["--format", "xml"], "--format"),
         (["--size", "10", "--sizes", "20"], "either --size or --sizes"),
         (["--sizes", "10,two"], "invalid grid size"),
         (["--iterations", "0"], "--iterations"),
         (["--budget", "-1"], "--budget"),
     ])
-    func badOptions(arguments: [String], message: String) throws {
-        let result = try DiffuseProcess.run(["bench"] + arguments)
+    func badOptions(arguments: [String], message: String) async throws {
+        let result = try await DiffuseProcess.run(["bench"] + arguments)
         #expect(result.status != 0)
         #expect(result.standardError.hasPrefix("diffuse: error: ") && result.standardError.contains(message), "\(result.standardError)")
         #expect(result.standardError.filter { $0 == "\n" }.count == 1)
         #expect(result.standardOutput.isEmpty)
     }
 
+    @Test("--variants: a schedule named twice is timed and ranked once, at its first place")
+    func repeatedVariants() async throws {
+        let result = try await DiffuseProcess.run(["bench", "--variants", "fused, nested,fused", "--size", "16", "--iterations", "3",
+                                             "--budget", "0", "--min-runs", "1", "--no-roofline", "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let workloads = try #require(object["workloads"] as? [[String: Any]])
+        let results = try #require(workloads.first?["results"] as? [[String: Any]])
+        #expect(results.compactMap { $0["variant"] as? String }.sorted() == ["fused", "nested"])
+        #expect(result.standardError.contains("[1/2] fused") && result.standardError.contains("[2/2] nested"))
+    }
+
+    @Test("--help lists each command's --format values", arguments: [
+        ("bench", "table, markdown, csv, json"), ("variants", "table, markdown, csv, json"), ("sweep", "table, json, csv"),
+        ("stat", "text, json"), ("profile", "text, json"), ("info", "text, json"), ("roofline", "text, json"),
+    ])
+    func formatValuesInHelp(command: String, values: String) async throws {
+        let result = try await DiffuseProcess.run([command, "--help"])
+        #expect(result.status == 0)
+        // Help wraps and pads its columns: compare with runs of white space as one space.
+        let help = result.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(help.contains("--format <format> Output format. (values: \(values);"), "\(help)")
+    }
+
     @Test("variants lists the ladder with counterparts and lessons")
-    func variants() throws {
-        let result = try DiffuseProcess.run(["variants"])
+    func variants() async throws {
+        let result = try await DiffuseProcess.run(["variants"])
         #expect(result.status == 0)
         for name in ["reference", "nested", "nested-scratch", "whole-array", "in-place", "roll-add", "roll-add-blocked", "filter", "fused"] {
             #expect(result.standardOutput.contains("\n\(name) "), "\(name) missing")
         }
         #expect(result.standardOutput.contains("pure Python") && result.standardOutput.contains("NumPy + memory2 + numexpr"))
-        let json = try DiffuseProcess.run(["variants", "--format", "json"])
+        let json = try await DiffuseProcess.run(["variants", "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
         let schedules = try #require(object["schedules"] as? [[String: Any]])
         #expect(schedules.allSatisfy { $0["seed_counterpart"] is String && $0["lesson"] is String })

@@ -1,4 +1,10 @@
 import Foundation
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
 
 /// Runs the built `diffuse` executable, as a user would, and captures what it says.
 struct DiffuseProcess {
@@ -20,39 +26,34 @@ struct DiffuseProcess {
         return folder.appendingPathComponent("diffuse")
     }()
 
-    /// Runs `diffuse arguments…` in `directory` and waits for it.
-    static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      standardOutput: String(decoding: outputData, as: UTF8.self),
-                      standardError: String(decoding: errorData, as: UTF8.self))
+    /// The most either stream may hold; far beyond what any test prints.
+    static let outputLimit = 64 << 20
+
+    /// Runs `diffuse arguments…` in `directory`, with `environment` added to
+    /// this process's, and waits for it.
+    ///
+    /// swift-subprocess reads standard output and standard error at the same
+    /// time, so a command that fills one pipe while we wait on the other
+    /// cannot block. A command killed by a signal reports 128 + the signal,
+    /// as a shell does.
+    static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+    ) async throws -> Result {
+        var updates: [Environment.Key: String?] = [:]
+        for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
+        let result = try await Subprocess.run(
+            .path(FilePath(executable.path)),
+            arguments: Arguments(arguments),
+            environment: .inherit.updating(updates),
+            workingDirectory: directory.map { FilePath($0) },
+            input: .none,
+            output: .string(limit: outputLimit),
+            error: .string(limit: outputLimit))
+        let status: Int32
+        switch result.terminationStatus {
+        case .exited(let code): status = Int32(code)
+        case .signaled(let signal): status = 128 + Int32(signal)
+        }
+        return Result(status: status, standardOutput: result.standardOutput, standardError: result.standardError)
     }
-}
-
-/// A temporary folder removed when the value is dropped.
-final class TemporaryFolder {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "diffuse-cli-tests-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Every file in the folder, hidden ones included, sorted.
-    var contents: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
 }

@@ -1,12 +1,13 @@
 import DiffusionKit
 import Foundation
+import DiffuseTestSupport
 import Testing
 
 @Suite("diffuse run")
 struct RunCommandTests {
     @Test("prints a summary of the run")
-    func summary() throws {
-        let result = try DiffuseProcess.run(["run", "--size", "64", "--iterations", "20"])
+    func summary() async throws {
+        let result = try await DiffuseProcess.run(["run", "--size", "64", "--iterations", "20"])
         #expect(result.status == 0)
         let text = result.standardOutput
         for label in ["grid        64×64, periodic, initial block, double", "steps       20 with", "elapsed", "throughput", "cell updates/s", "mass", "relative drift", "min, max"] {
@@ -16,8 +17,8 @@ struct RunCommandTests {
     }
 
     @Test("with no options, run uses auto, which picks the fastest schedule for the seed's workload")
-    func defaultSchedule() throws {
-        let result = try DiffuseProcess.run(["run", "--iterations", "5", "--json"])
+    func defaultSchedule() async throws {
+        let result = try await DiffuseProcess.run(["run", "--iterations", "5", "--json"])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["variant"] as? String == "auto" && object["schedule"] as? String == "temporal")
@@ -25,8 +26,8 @@ struct RunCommandTests {
     }
 
     @Test("--json prints one JSON object with the same facts")
-    func json() throws {
-        let result = try DiffuseProcess.run(["run", "--size", "20x30", "--iterations", "10", "--boundary", "reflecting", "--json"])
+    func json() async throws {
+        let result = try await DiffuseProcess.run(["run", "--size", "20x30", "--iterations", "10", "--boundary", "reflecting", "--json"])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["rows"] as? Int == 20 && object["cols"] as? Int == 30)
@@ -41,12 +42,12 @@ struct RunCommandTests {
 
     @Test("writes .npy files that agree with the reference, for each boundary and a non-square grid",
           arguments: ["periodic", "reflecting", "fixed=0.5", "fixed"])
-    func npyOutput(boundary: String) throws {
-        let folder = TemporaryFolder()
+    func npyOutput(boundary: String) async throws {
+        let folder = try TemporaryFolder()
         let arguments = ["run", "--size", "17x29", "--iterations", "40", "--dt", "0.2", "--dx", "1.1",
                          "--diffusivity", "1.3", "--boundary", boundary, "--initial", "gaussian", "--width", "3",
                          "--output", folder.file("field.npy")]
-        let result = try DiffuseProcess.run(arguments)
+        let result = try await DiffuseProcess.run(arguments)
         #expect(result.status == 0, "\(result.standardError)")
         let written: Grid<Double> = try NPYFile.read(path: folder.file("field.npy"))
         let problem = Problem(rows: 17, cols: 29, diffusivity: 1.3, dt: 0.2, dx: 1.1,
@@ -58,9 +59,9 @@ struct RunCommandTests {
     }
 
     @Test("--precision float writes <f4 files")
-    func floatOutput() throws {
-        let folder = TemporaryFolder()
-        let result = try DiffuseProcess.run(["run", "--size", "12", "--iterations", "5", "--precision", "float", "--output", folder.file("f.npy")])
+    func floatOutput() async throws {
+        let folder = try TemporaryFolder()
+        let result = try await DiffuseProcess.run(["run", "--size", "12", "--iterations", "5", "--precision", "float", "--output", folder.file("f.npy")])
         #expect(result.status == 0)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.file("f.npy")))
         #expect(String(decoding: bytes[10 ..< 30], as: UTF8.self).contains("'<f4'"))
@@ -68,9 +69,9 @@ struct RunCommandTests {
     }
 
     @Test("--output FILE.csv writes one line per row")
-    func csvOutput() throws {
-        let folder = TemporaryFolder()
-        let result = try DiffuseProcess.run(["run", "--size", "7x4", "--iterations", "3", "--initial", "point", "--output", folder.file("f.csv")])
+    func csvOutput() async throws {
+        let folder = try TemporaryFolder()
+        let result = try await DiffuseProcess.run(["run", "--size", "7x4", "--iterations", "3", "--initial", "point", "--output", folder.file("f.csv")])
         #expect(result.status == 0)
         let lines = try String(contentsOfFile: folder.file("f.csv"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 7)
@@ -80,9 +81,9 @@ struct RunCommandTests {
     }
 
     @Test("--png writes a PNG image the size of the grid")
-    func pngOutput() throws {
-        let folder = TemporaryFolder()
-        let result = try DiffuseProcess.run(["run", "--size", "30x50", "--iterations", "10", "--png", folder.file("f.png")])
+    func pngOutput() async throws {
+        let folder = try TemporaryFolder()
+        let result = try await DiffuseProcess.run(["run", "--size", "30x50", "--iterations", "10", "--png", folder.file("f.png")])
         #expect(result.status == 0)
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder.file("f.png"))))
         #expect(Array(bytes[0 ..< 8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
@@ -93,9 +94,9 @@ struct RunCommandTests {
     }
 
     @Test("--every K --output-dir DIR writes a snapshot every K steps, named by step")
-    func snapshots() throws {
-        let folder = TemporaryFolder()
-        let result = try DiffuseProcess.run(["run", "--size", "10", "--iterations", "12", "--every", "5", "--output-dir", folder.file("snaps")])
+    func snapshots() async throws {
+        let folder = try TemporaryFolder()
+        let result = try await DiffuseProcess.run(["run", "--size", "10", "--iterations", "12", "--every", "5", "--output-dir", folder.file("snaps")])
         #expect(result.status == 0)
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.file("snaps")).sorted()
         #expect(names == ["step_00.npy", "step_05.npy", "step_10.npy"])
@@ -107,12 +108,12 @@ struct RunCommandTests {
     }
 
     @Test("--initial file:PATH takes the grid from a .npy file")
-    func fileInitial() throws {
-        let folder = TemporaryFolder()
+    func fileInitial() async throws {
+        let folder = try TemporaryFolder()
         var start = Grid<Double>(rows: 9, cols: 13)
         start[4, 6] = 2
         try NPYFile.write(start, to: folder.file("start.npy"))
-        let result = try DiffuseProcess.run(["run", "--initial", "file:" + folder.file("start.npy"), "--iterations", "3", "--json"])
+        let result = try await DiffuseProcess.run(["run", "--initial", "file:" + folder.file("start.npy"), "--iterations", "3", "--json"])
         #expect(result.status == 0, "\(result.standardError)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
         #expect(object["rows"] as? Int == 9 && object["cols"] as? Int == 13)
@@ -147,11 +148,11 @@ struct RunCommandTests {
     ]
 
     @Test("bad input: one-line error, non-zero exit, no output file", arguments: badInputs.indices)
-    func badInput(index: Int) throws {
+    func badInput(index: Int) async throws {
         let (arguments, message) = Self.badInputs[index]
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         let hasOutput = arguments.contains("--output") || arguments.contains("--png") || arguments.contains("--output-dir")
-        let result = try DiffuseProcess.run(["run"] + arguments + (hasOutput ? [] : ["--output", "out.npy"]), in: folder.path)
+        let result = try await DiffuseProcess.run(["run"] + arguments + (hasOutput ? [] : ["--output", "out.npy"]), in: folder.path)
         #expect(result.status != 0)
         #expect(result.standardError.hasPrefix("diffuse: error: "), "\(result.standardError)")
         #expect(result.standardError.contains(message), "\(result.standardError)")
@@ -161,9 +162,9 @@ struct RunCommandTests {
     }
 
     @Test("a field that becomes NaN or infinite stops the run, naming the step, and writes nothing")
-    func blowUp() throws {
-        let folder = TemporaryFolder()
-        let result = try DiffuseProcess.run(["run", "--size", "32", "--dt", "1", "--allow-unstable", "--iterations", "5000",
+    func blowUp() async throws {
+        let folder = try TemporaryFolder()
+        let result = try await DiffuseProcess.run(["run", "--size", "32", "--dt", "1", "--allow-unstable", "--iterations", "5000",
                                              "--output", "out.npy"], in: folder.path)
         #expect(result.status != 0)
         #expect(result.standardError.contains("NaN or infinite at step "))

@@ -24,20 +24,3 @@ enum Fixture {
          Problem(rows: 5, cols: 3, dt: 0.25, boundary: .periodic, initial: .gaussian(width: 1)), 30),
     ]
 }
-
-/// A temporary folder removed when the value is dropped.
-final class TemporaryFolder {
-    let path: String
-
-    init() {
-        path = NSTemporaryDirectory() + "diffuse-tests-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    func file(_ name: String) -> String { path + "/" + name }
-
-    /// Names of the files in the folder, sorted.
-    var contents: [String] { ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted() }
-}

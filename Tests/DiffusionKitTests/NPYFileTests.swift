@@ -1,5 +1,6 @@
 import DiffusionKit
 import Foundation
+import DiffuseTestSupport
 import Testing
 
 @Suite("NumPy .npy files")
@@ -39,7 +40,7 @@ struct NPYFileTests {
 
     @Test("round trips in both precisions, square and not", arguments: [(3, 3), (5, 3), (17, 1000), (64, 64)])
     func roundTrip(rows: Int, cols: Int) throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         var grid = Grid<Double>(rows: rows, cols: cols)
         for i in 0 ..< rows { for j in 0 ..< cols { grid[i, j] = Double(i * 1000 + j) / 7 - 3.5 } }
         try NPYFile.write(grid, to: folder.file("d.npy"))
@@ -54,7 +55,7 @@ struct NPYFileTests {
 
     @Test("big-endian data is byte-swapped")
     func bigEndian() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         let values: [Double] = [1, -2, 3.25, 4e-300, 5, 6, 7, 8, 9]
         var bytes = NPYHeader.encode(descriptor: ">f8", shape: [3, 3])
         for value in values { withUnsafeBytes(of: value.bitPattern.bigEndian) { bytes += $0 } }
@@ -65,7 +66,7 @@ struct NPYFileTests {
 
     @Test("Fortran-order data is transposed into C order")
     func fortranOrder() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         // The 3×4 array a[i][j] = 10i + j, stored column by column.
         var header = NPYHeader.encode(descriptor: "<f4", shape: [3, 4])
         let dict = String(decoding: header[10...], as: UTF8.self).replacingOccurrences(of: "False", with: "True ")
@@ -80,7 +81,7 @@ struct NPYFileTests {
 
     @Test("format 2.0 headers (4-byte length) are read")
     func version2() throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         let v1 = NPYHeader.encode(descriptor: "<f8", shape: [3, 3])
         let dict = Array(v1[10...])
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [2, 0]
@@ -105,7 +106,7 @@ struct NPYFileTests {
         ("zero-rows", "empty"),
     ])
     func badFiles(kind: String, message: String) throws {
-        let folder = TemporaryFolder()
+        let folder = try TemporaryFolder()
         let path = folder.file("\(kind).npy")
         func data(_ count: Int) -> [UInt8] { [UInt8](repeating: 0, count: count) }
         var bytes: [UInt8]? = nil

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import DiffuseTestSupport
 import Testing
 @testable import PerfKit
 
@@ -123,15 +124,17 @@ struct CounterKernelTests {
     }
 
     @Test func countsThreadsThatExistedBefore() throws {
+        let running = DispatchSemaphore(value: 0)
         let go = DispatchSemaphore(value: 0)
         let done = DispatchSemaphore(value: 0)
         let worker = Thread {
+            running.signal()
             go.wait()
             spin(cpuMilliseconds: 60)
             done.signal()
         }
         worker.start()
-        Thread.sleep(forTimeInterval: 0.02)  // let the worker appear in /proc/self/task
+        running.wait()  // the worker runs, so it is in /proc/self/task
         let counters = try Counters([.taskClock], scope: .process)
         let (_, counts) = try counters.measure {
             go.signal()

@@ -12,7 +12,9 @@ struct MemoryBandwidthTests {
             #expect(result.bestSeconds == result.trialSeconds.min())
             let expected = Double(result.kernel.bytesPerElement * (1 << 17)) / result.bestSeconds
             #expect(abs(result.bytesPerSecond - expected) <= 1e-9 * expected)
-            #expect(result.bytesPerSecond > 1e8)  // any machine moves more than 100 MB/s
+            // A rate, not a speed test: how fast depends on the machine and its load.
+            #expect(result.bytesPerSecond.isFinite && result.bytesPerSecond > 0)
+            #expect(result.threads == 2 && result.arrayBytes == 1 << 20)
         }
     }
 

@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import Testing
 import PerfKit
 

@@ -1,4 +1,5 @@
 import Foundation
+import DiffuseTestSupport
 import Testing
 @testable import PerfKit
 

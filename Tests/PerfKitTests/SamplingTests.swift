@@ -78,4 +78,19 @@ import Testing
             .run(clock: { now }) { now += 1 }
         #expect(capped.samples.count == 4)
     }
+
+    @Test("a self-timed body: only the nanoseconds it returns count, towards samples and budget")
+    func selfTimedBody() throws {
+        var calls = 0
+        // Each run does 70 ms of untimed work (not seen here) and reports 30 ms:
+        // a 100 ms budget takes 4 runs (90 ms after 3 is still short of it).
+        let set = try Sampler(warmupRuns: 2, minimumRuns: 1, budget: .milliseconds(100)).run(measuring: {
+            calls += 1
+            return 30_000_000
+        })
+        #expect(set.warmupSamples == [0.03, 0.03])
+        #expect(set.samples == [0.03, 0.03, 0.03, 0.03])
+        #expect(calls == 6)
+        #expect(throws: ConfigurationError.self) { try Sampler(minimumRuns: 0).run(measuring: { 1 }) }
+    }
 }

@@ -26,8 +26,8 @@ private struct BrokenSchedule: Schedule {
     }
 }
 
-/// A schedule that refuses every problem.
-private struct PickySchedule: Schedule {
+/// A schedule that refuses every problem (also used by WorkloadTests).
+struct PickySchedule: Schedule {
     var descriptor: ScheduleDescriptor {
         ScheduleDescriptor(name: "picky", seedCounterpart: "(a test)", lesson: "supports nothing", supports: "nothing")
     }

@@ -1,13 +1,8 @@
+import DiffuseTestSupport
 import DiffusionKit
 import PerfKit
 import Testing
 @testable import Workbench
-
-/// Spins for about `microseconds` of wall time.
-private func spin(microseconds: Double) {
-    let end = PerfClock.monotonicNanoseconds() + UInt64(microseconds * 1000)
-    while PerfClock.monotonicNanoseconds() < end {}
-}
 
 /// A schedule that does no arithmetic, only phases: per step "prepare"
 /// (holding a nested "inner") and "finish", plus some time outside them.
@@ -20,13 +15,13 @@ private struct PhasedSchedule: Schedule {
     func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) { work(steps, context) }
 
     private func work(_ steps: Int, _ context: ExecutionContext) {
-        spin(microseconds: 200)  // outside every phase
+        spin(cpuMilliseconds: 0.2)  // outside every phase
         for _ in 0 ..< steps {
             context.phase("prepare") {
-                spin(microseconds: 50)
-                context.phase("inner") { spin(microseconds: 100) }
+                spin(cpuMilliseconds: 0.05)
+                context.phase("inner") { spin(cpuMilliseconds: 0.1) }
             }
-            context.phase("finish") { spin(microseconds: 100) }
+            context.phase("finish") { spin(cpuMilliseconds: 0.1) }
         }
     }
 }
@@ -186,22 +181,31 @@ struct StatRunnerTests {
     func gate() throws {
         #expect(throws: GateFailure.self) { try StatRunner(plan: Self.plan).stat(WrongSchedule()) }
         let comparison = try StatRunner(plan: Self.plan).compare([WrongSchedule(), ReferenceSchedule()])
-        #expect(comparison.rows.map(\.status) == ["failed", "verified"])
+        #expect(comparison.rows.map(\.status) == [.failed, .verified])
         #expect(comparison.rows[0].elapsedSeconds == nil && comparison.rows[1].elapsedSeconds != nil)
         #expect(comparison.text.contains("FAILED"))
     }
 
+    /// Counted by page faults, not time: the set-up faults in 1024 fresh
+    /// pages, the run none, so each run's count stays far below 1024 while
+    /// the same pages touched in a run are counted (perf events or getrusage,
+    /// on this thread only, whatever else the machine does).
     @Test("PerfStat's set-up runs before each counted run, outside the counts")
     func setUpIsNotCounted() throws {
         var order: [String] = []
-        let report = try PerfStat(events: [.taskClock], repeats: 3).measure("x", setUp: {
+        let stat = PerfStat(events: [.pageFaults], repeats: 3, scope: .callingThread)
+        let report = try stat.measure("x", setUp: {
             order.append("set-up")
-            spin(microseconds: 20_000)
+            touchFreshPages(1024)
         }) {
             order.append("run")
         }
         #expect(order == ["set-up", "run", "set-up", "run", "set-up", "run"])
-        #expect(report.elapsedSeconds.allSatisfy { $0 < 0.01 })
+        let outside = try #require(report[.pageFaults]).samples
+        #expect(outside.count == 3 && outside.allSatisfy { $0 < 512 }, "\(outside)")
+
+        let inside = try #require(try stat.measure("y") { touchFreshPages(1024) }[.pageFaults]).samples
+        #expect(inside.count == 3 && inside.allSatisfy { $0 >= 1024 }, "\(inside)")
     }
 }
 

@@ -1,6 +1,6 @@
 // CPerfEvent: the few C calls PerfKit needs and Swift cannot make itself.
 //
-// `syscall` and `ioctl` are variadic, `CPU_COUNT` is a macro and
+// `syscall` and `ioctl` are variadic and
 // `perf_event_attr` is full of bitfields, so each gets a small, non-variadic
 // wrapper here. Every wrapper returns a negative errno on failure instead of
 // touching the thread's `errno`, so the Swift side can build an `Errno`
@@ -73,10 +73,6 @@ static inline pid_t cperf_gettid(void) {
     return (pid_t)syscall(SYS_gettid);
 }
 #endif /* __linux__ */
-
-/// Logical CPUs this process may run on (sched_getaffinity), or a negative
-/// errno; 0 where the platform has no affinity call (not Linux).
-int cperf_available_cpu_count(void);
 
 // MARK: Allocation counting, found at run time.
 //

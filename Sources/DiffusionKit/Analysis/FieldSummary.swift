@@ -10,9 +10,14 @@ public struct FieldSummary: Sendable, Equatable, Codable {
     /// of the result, independent of the cell count) is far below the drift
     /// it measures.
     public var mass: Double
+    /// The smallest value: −∞ when the field holds −∞; otherwise the least
+    /// finite value (NaN cells have no order and are only counted).
     public var minimum: Double
+    /// The largest value: +∞ when the field holds +∞; otherwise the greatest finite value.
     public var maximum: Double
-    /// Cells that are NaN or ±∞.
+    /// Cells that are NaN or ±∞. When there are any, `mass` is not finite
+    /// either (NaN, or ±∞ when all are infinities of one sign): a summary
+    /// never reports a finite mass for a field that has none.
     public var nonFiniteCount: Int
 
     @_specialize(where Scalar == Double)
@@ -21,11 +26,13 @@ public struct FieldSummary: Sendable, Equatable, Codable {
         var sum = 0.0, compensation = 0.0
         var low = Double.infinity, high = -Double.infinity
         var nonFinite = 0
+        var (hasNaN, hasPositiveInfinity, hasNegativeInfinity) = (false, false, false)
         grid.withUnsafeBufferPointer { cells in
             for cell in cells {
                 let value = Double(cell)
                 guard value.isFinite else {
                     nonFinite += 1
+                    if value.isNaN { hasNaN = true } else if value > 0 { hasPositiveInfinity = true } else { hasNegativeInfinity = true }
                     continue
                 }
                 // Neumaier: keep the low-order bits lost by each addition.
@@ -36,10 +43,33 @@ public struct FieldSummary: Sendable, Equatable, Codable {
                 high = max(high, value)
             }
         }
-        mass = (sum + compensation) * dx * dx
-        minimum = low
-        maximum = high
+        if hasNaN || (hasPositiveInfinity && hasNegativeInfinity) {
+            mass = .nan
+        } else if hasPositiveInfinity {
+            mass = .infinity
+        } else if hasNegativeInfinity {
+            mass = -.infinity
+        } else {
+            mass = (sum + compensation) * dx * dx
+        }
+        minimum = hasNegativeInfinity ? -.infinity : low
+        maximum = hasPositiveInfinity ? .infinity : high
         nonFiniteCount = nonFinite
+    }
+
+    /// The first non-finite cell, row-major, or nil when every cell is finite.
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    public static func firstNonFinite<Scalar: DiffusionScalar>(_ grid: Grid<Scalar>) -> (row: Int, col: Int, count: Int)? {
+        grid.withUnsafeBufferPointer { cells in
+            var first: Int?
+            var count = 0
+            for index in cells.indices where !cells[index].isFinite {
+                if first == nil { first = index }
+                count += 1
+            }
+            return first.map { ($0 / grid.cols, $0 % grid.cols, count) }
+        }
     }
 
     /// (mass − initial) / |initial|, or the absolute change when the initial mass is 0.

@@ -49,7 +49,9 @@ public struct NPYHeader: Sendable, Equatable {
 
     private static func typeName(_ descriptor: String) -> String {
         let kind = descriptor.dropFirst()
-        guard let letter = kind.first, let width = Int(kind.dropFirst()) else { return "structured or unknown" }
+        // The width is the file's text: bound it before multiplying (the fuzzer
+        // found '<f00000000004366274717449278800', whose width × 8 overflowed).
+        guard let letter = kind.first, let width = Int(kind.dropFirst()), (1 ... 1024).contains(width) else { return "structured or unknown" }
         switch letter {
         case "f": return "float\(width * 8)"
         case "i": return "int\(width * 8)"
@@ -79,6 +81,10 @@ public struct NPYHeader: Sendable, Equatable {
         return magic + [1, 0, UInt8(length & 0xFF), UInt8(length >> 8)] + dict
     }
 
+    /// The longest header accepted (NumPy itself refuses more than 10,000
+    /// bytes by default; a two-dimensional array needs under 128).
+    static let maximumLength = 1 << 16
+
     /// Reads and parses the header at the start of `file`.
     static func read(from file: borrowing InputFile) throws(DiffusionError) -> NPYHeader {
         let path = file.path
@@ -96,6 +102,14 @@ public struct NPYHeader: Sendable, Equatable {
         let lengthField = try file.read(count: lengthBytes)
         guard lengthField.count == lengthBytes else { throw .npy(path: path, reason: "truncated: the header is incomplete") }
         let length = lengthField.reversed().reduce(0) { $0 << 8 | Int($1) }
+        // Refuse a length the file cannot hold, or an absurd one from a pipe,
+        // before allocating for it (a 13-byte file may announce 4 GiB).
+        if let size = file.size, length > size - 8 - lengthBytes {
+            throw .npy(path: path, reason: "truncated: the header announces \(length) bytes but the file has only \(max(0, size - 8 - lengthBytes)) after the preamble")
+        }
+        guard length <= maximumLength else {
+            throw .npy(path: path, reason: "the header is \(length) bytes long: more than the \(maximumLength) a 2-dimensional float array needs")
+        }
         let headerBytes = try file.read(count: length)
         guard headerBytes.count == length else { throw .npy(path: path, reason: "truncated: the header is incomplete") }
         guard let text = String(validating: headerBytes, as: UTF8.self) else {

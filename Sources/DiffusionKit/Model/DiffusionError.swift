@@ -27,6 +27,12 @@ public enum DiffusionError: Error, Sendable, Equatable {
     case unknownSchedule(String, available: [String])
     /// A schedule that does not support a problem.
     case unsupported(schedule: String, reason: String)
+    /// An allocation of `bytes` that the memory budget (`MemoryBudget`) or the system refused.
+    case outOfMemory(bytes: Int, available: Int?)
+    /// A checkpoint file that cannot be resumed from.
+    case checkpoint(path: String, reason: String)
+    /// The initial field holds NaN or infinite values (`count` of them, the first at `row`, `col`).
+    case nonFiniteInput(path: String, count: Int, row: Int, col: Int)
 }
 
 extension DiffusionError: CustomStringConvertible {
@@ -66,6 +72,14 @@ extension DiffusionError: CustomStringConvertible {
             "unknown variant '\(name)': expected one of \(available.joined(separator: ", "))"
         case .unsupported(let schedule, let reason):
             "variant '\(schedule)' cannot run this problem: \(reason)"
+        case .outOfMemory(let bytes, let available?):
+            "cannot allocate \(formatBytes(bytes)): about \(formatBytes(available)) are available (physical memory, cgroup limit or ulimit -v): choose a smaller size"
+        case .outOfMemory(let bytes, nil):
+            "cannot allocate \(formatBytes(bytes)): the system refused the memory: choose a smaller size"
+        case .checkpoint(let path, let reason):
+            "\(path): \(reason)"
+        case .nonFiniteInput(let path, let count, let row, let col):
+            "\(path) holds \(count) non-finite value\(count == 1 ? "" : "s") (NaN or infinity; the first at row \(row), column \(col)): the initial field must be finite"
         }
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A rows × cols field of values in one contiguous, 64-byte-aligned buffer,
 /// row-major (C order, NumPy's default): cell (i, j) is element `i * cols + j`.
 ///
@@ -36,6 +42,24 @@ public struct Grid<Scalar: DiffusionScalar>: @unchecked Sendable {
         self.rows = rows
         self.cols = cols
         self.storage = GridStorage(count: count, repeating: value)
+    }
+
+    /// A grid with every cell set to `value`, or `outOfMemory` when the
+    /// memory budget or the system refuses the buffer (never a crash).
+    @_specialize(where Scalar == Double)
+    @_specialize(where Scalar == Float)
+    public init(allocating rows: Int, cols: Int, repeating value: Scalar = 0) throws(DiffusionError) {
+        precondition(rows > 0 && cols > 0, "a grid needs at least one row and one column")
+        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+        let (bytes, bytesOverflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+        guard !overflow, !bytesOverflow else { throw .outOfMemory(bytes: Int.max, available: MemoryBudget.availableBytes) }
+        try MemoryBudget.checkAllocation(bytes: bytes)
+        guard let storage = GridStorage(failableCount: count, repeating: value) else {
+            throw .outOfMemory(bytes: bytes, available: nil)
+        }
+        self.rows = rows
+        self.cols = cols
+        self.storage = storage
     }
 
     /// A grid holding `values` in row-major order.
@@ -148,6 +172,14 @@ final class GridStorage<Scalar: DiffusionScalar> {
             byteCount: count * MemoryLayout<Scalar>.stride,
             alignment: Grid<Scalar>.alignment
         )
+        let typed = raw.initializeMemory(as: Scalar.self, repeating: value, count: count)
+        buffer = UnsafeMutableBufferPointer(start: typed, count: count)
+    }
+
+    /// Storage from `posix_memalign`, or nil when the system refuses it.
+    init?(failableCount count: Int, repeating value: Scalar) {
+        var raw: UnsafeMutableRawPointer?
+        guard posix_memalign(&raw, Grid<Scalar>.alignment, max(1, count * MemoryLayout<Scalar>.stride)) == 0, let raw else { return nil }
         let typed = raw.initializeMemory(as: Scalar.self, repeating: value, count: count)
         buffer = UnsafeMutableBufferPointer(start: typed, count: count)
     }

@@ -87,12 +87,13 @@ public struct Problem: Sendable, Hashable {
     }
 
     /// Refuses a grid whose `grids` copies would not fit in `availableBytes`
-    /// (by default: the machine's physical memory less a quarter for everything else).
+    /// (by default: `MemoryBudget.availableBytes`, which heeds physical memory,
+    /// cgroup limits and `ulimit -v`).
     public func checkMemory(grids: Int, availableBytes: Int? = nil) throws(DiffusionError) {
         let bytesPerGrid = rows.multipliedReportingOverflow(by: cols)
         let perGrid = bytesPerGrid.partialValue.multipliedReportingOverflow(by: precision.byteWidth)
         let total = perGrid.partialValue.multipliedReportingOverflow(by: grids)
-        let available = availableBytes ?? SystemMemory.physicalBytes.map { $0 / 4 * 3 }
+        let available = availableBytes ?? MemoryBudget.availableBytes
         if bytesPerGrid.overflow || perGrid.overflow || total.overflow {
             throw .gridTooLarge(rows: rows, cols: cols, bytesNeeded: nil, bytesAvailable: available)
         }
@@ -104,19 +105,26 @@ public struct Problem: Sendable, Hashable {
     /// The field at step 0, in precision `Scalar`.
     ///
     /// For `file` initial conditions the file's shape must equal the problem's
-    /// (use `Problem.adoptingShape(ofFile:)` first); float64 files are rounded
-    /// to float32 when `Scalar` is `Float`.
+    /// (use `adoptingShapeOfInitialFile()` first); float64 files are rounded
+    /// to float32 when `Scalar` is `Float` (a finite value beyond float32's
+    /// range is refused). The file is opened once per process (`InitialFiles`)
+    /// and must hold only finite values (`nonFiniteInput` otherwise).
     @_specialize(where Scalar == Double)
     @_specialize(where Scalar == Float)
     public func makeInitialGrid<Scalar: DiffusionScalar>(_: Scalar.Type = Scalar.self) throws(DiffusionError) -> Grid<Scalar> {
         if case .file(let path) = initial {
-            let loaded = try NPYFile.read(path: path, as: Scalar.self)
+            let loaded = try InitialFiles.source(path).read(as: Scalar.self)
             guard loaded.rows == rows, loaded.cols == cols else {
                 throw .shapeMismatch(path: path, fileRows: loaded.rows, fileCols: loaded.cols, rows: rows, cols: cols)
             }
+            // A NaN or infinity in the file would surface steps later as an
+            // "unstable" field; name the file instead.
+            if let (row, col, count) = FieldSummary.firstNonFinite(loaded) {
+                throw .nonFiniteInput(path: path, count: count, row: row, col: col)
+            }
             return loaded
         }
-        var grid = Grid<Scalar>(rows: rows, cols: cols)
+        var grid = try Grid<Scalar>(allocating: rows, cols: cols)
         initial.fill(&grid)
         return grid
     }
@@ -125,7 +133,7 @@ public struct Problem: Sendable, Hashable {
     /// initial condition (unchanged for other conditions).
     public func adoptingShapeOfInitialFile() throws(DiffusionError) -> Problem {
         guard case .file(let path) = initial else { return self }
-        let header = try NPYFile.readHeader(path: path)
+        let header = try InitialFiles.source(path).header
         var result = self
         result.rows = header.rows
         result.cols = header.cols

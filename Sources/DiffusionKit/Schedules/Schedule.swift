@@ -25,10 +25,21 @@ public protocol Schedule: Sendable {
 
     /// How many threads the schedule uses for `problem` under `context`.
     ///
-    /// The default is 1, or `context.resolvedThreads` for a schedule whose
-    /// descriptor says it is parallel; schedules that cap their threads by
-    /// the work available say so here, so reports state what really ran.
+    /// The default is 1, or `context.resolvedThreads` (`context.threads`, or
+    /// every core of `context.machine`) for a schedule whose descriptor says
+    /// it is parallel. A parallel schedule that runs fewer — capped by rows,
+    /// blocks or cells per thread — must say so here, from the same function
+    /// its `advance` uses, so that reports state what really ran.
     func threads(for problem: Problem, context: ExecutionContext) -> Int
+
+    /// Grid-sized buffers alive at the schedule's peak while it advances
+    /// `problem`, the field itself included: what `Simulation` budgets
+    /// (plus its own copy of the field) before allocating.
+    ///
+    /// The default, 2, is the field and one scratch grid. Schedules that
+    /// keep more temporaries (NumPy-style whole-array expressions) say so
+    /// here; `ScheduleMemoryTests` measures each against this figure.
+    func peakGrids(for problem: Problem) -> Int
 
     /// Advances `grid` by `steps` steps of `problem`.
     ///
@@ -45,8 +56,11 @@ public protocol Schedule: Sendable {
 extension Schedule {
     public func limitation(for problem: Problem) -> String? { nil }
 
+    public func peakGrids(for problem: Problem) -> Int { 2 }
+
     public func threads(for problem: Problem, context: ExecutionContext) -> Int {
-        descriptor.isParallel ? context.resolvedThreads : 1
+        guard descriptor.isParallel else { return 1 }
+        return context.resolvedThreads
     }
 
     /// Advances `grid` by `steps` steps after checking the schedule supports `problem`.

@@ -1,6 +1,10 @@
 /// The schedules users can name, in ladder order.
 ///
-/// Adding a rung means writing its file and adding it here; nothing else.
+/// Adding a rung means writing its file and adding it here: the commands,
+/// the bench and the tests that run every schedule find it through this list
+/// and no other. What is written by hand besides: the rung's own tests, the
+/// README's ladder table and, for a rung the bench should show by default,
+/// the bench's variant list.
 public enum ScheduleRegistry {
     /// Every schedule, the reference first, then the seed's ladder from the
     /// slowest rung up, then the schedules beyond the seed.
@@ -20,6 +24,8 @@ public enum ScheduleRegistry {
         SIMDSchedule(),
         ParallelSchedule(),
         TemporalSchedule(),
+        // Beyond stepping: n steps at once through FFTW (Schedules/Spectral/).
+        SpectralSchedule(),
         // The default of `diffuse run`: one of the above, chosen per workload.
         AutoSchedule(),
     ]

@@ -12,6 +12,10 @@ import Darwin
 /// produced a NaN or infinity. After a first one-step chunk, chunks are sized
 /// to take about `targetChunkSeconds`, so the checks cost a negligible share
 /// of the run and multi-step schedules get long runs of steps.
+///
+/// A `FastForwardingSchedule` (`spectral`), whose cost does not depend on the
+/// number of steps, gets the whole request as one chunk, and names the first
+/// non-finite step itself (by bisection) instead of a replay.
 public struct Simulation<Scalar: DiffusionScalar> {
     public let problem: Problem
     public let schedule: any Schedule
@@ -23,12 +27,34 @@ public struct Simulation<Scalar: DiffusionScalar> {
     /// Seconds spent inside the schedule (not in checks or copies).
     public private(set) var steppingSeconds = 0.0
 
+    /// Asked after every chunk; when it returns true, `advance` returns
+    /// early (the field is whole: at a step boundary). `diffuse run` uses it
+    /// for interrupts and wall-time checkpoints.
+    public var shouldPause: () -> Bool = { false }
+
     /// The wall-clock duration a chunk of steps aims for.
     public var targetChunkSeconds = 0.1
     private var chunk = 1
     /// The field at the start of the current chunk, in a buffer kept for the
     /// whole simulation (a fresh copy per chunk would page-fault every time).
     private var checkpoint: Grid<Scalar>?
+
+    /// A simulation of `problem` continuing from `grid` at step `step` (a
+    /// resumed checkpoint).
+    public init(problem: Problem, schedule: any Schedule, context: ExecutionContext = .init(), allowUnstable: Bool = false,
+                resuming grid: Grid<Scalar>, atStep step: Int) throws(DiffusionError) {
+        try problem.validate(allowUnstable: allowUnstable)
+        try problem.checkMemory(grids: schedule.peakGrids(for: problem) + 1)
+        if let reason = schedule.limitation(for: problem) {
+            throw .unsupported(schedule: schedule.descriptor.name, reason: reason)
+        }
+        precondition(grid.rows == problem.rows && grid.cols == problem.cols && step >= 0)
+        self.problem = problem
+        self.schedule = schedule
+        self.context = context
+        self.grid = grid
+        self.step = step
+    }
 
     /// A simulation of `problem` from its initial condition.
     ///
@@ -38,8 +64,9 @@ public struct Simulation<Scalar: DiffusionScalar> {
     @_specialize(where Scalar == Float)
     public init(problem: Problem, schedule: any Schedule, context: ExecutionContext = .init(), allowUnstable: Bool = false) throws(DiffusionError) {
         try problem.validate(allowUnstable: allowUnstable)
-        // The field, the schedule's scratch grid, and the checkpoint copy.
-        try problem.checkMemory(grids: 3)
+        // What the schedule holds at its peak (the field included), and the
+        // copy of the field kept at the start of each chunk.
+        try problem.checkMemory(grids: schedule.peakGrids(for: problem) + 1)
         if let reason = schedule.limitation(for: problem) {
             throw .unsupported(schedule: schedule.descriptor.name, reason: reason)
         }
@@ -49,7 +76,8 @@ public struct Simulation<Scalar: DiffusionScalar> {
         self.grid = try problem.makeInitialGrid(Scalar.self)
     }
 
-    /// Advances by `steps` steps, calling `progress` with the step count after each chunk.
+    /// Advances by `steps` steps, calling `progress` with the step count
+    /// after each chunk, or fewer when `shouldPause` says so between chunks.
     ///
     /// - Throws: `DiffusionError.nonFinite(step:)` naming the first step whose
     ///   field holds a NaN or infinity; the simulation then holds the field
@@ -59,8 +87,9 @@ public struct Simulation<Scalar: DiffusionScalar> {
     public mutating func advance(steps: Int, progress: (Int) -> Void = { _ in }) throws(DiffusionError) {
         var remaining = steps
         while remaining > 0 {
-            let count = min(chunk, remaining)
-            if checkpoint == nil { checkpoint = Grid(rows: problem.rows, cols: problem.cols) }
+            if shouldPause() { return }
+            let count = schedule is any FastForwardingSchedule ? remaining : min(chunk, remaining)
+            if checkpoint == nil { checkpoint = try Grid(allocating: problem.rows, cols: problem.cols) }
             checkpoint!.assign(from: grid)
             let started = monotonicSeconds()
             try schedule.run(&grid, steps: count, problem: problem, context: context)
@@ -80,6 +109,12 @@ public struct Simulation<Scalar: DiffusionScalar> {
     }
 
     private mutating func locateNonFinite(from checkpoint: Grid<Scalar>, within count: Int) throws(DiffusionError) {
+        if let schedule = schedule as? any FastForwardingSchedule {
+            if let offset = try schedule.firstNonFiniteStep(from: checkpoint, within: count, field: &grid, problem: problem, context: context) {
+                throw .nonFinite(step: step + offset)
+            }
+            return
+        }
         grid = checkpoint
         for offset in 1 ... count {
             var next = grid

@@ -72,6 +72,11 @@ public enum DistributedRun {
         if layout.localRows * layout.localCols > Int(Int32.max) || (request.png != nil && problem.cellCount > Int(Int32.max)) {
             refusal = "a block of \(layout.localRows)×\(layout.localCols) cells (or the whole field for --png) exceeds MPI's 32-bit counts: use more processes"
         }
+        if refusal == nil, request.schedule.descriptor.name == "spectral" {
+            // A transform of the whole grid is not local: a block's wrong halo
+            // values would reach every cell in one step.
+            refusal = "schedule spectral transforms the whole grid at once and cannot step blocks: use a stencil schedule (auto, temporal, simd, …) under mpirun"
+        }
         if refusal == nil, let reason = request.schedule.limitation(for: localProblem) {
             refusal = "schedule \(request.schedule.descriptor.name) cannot step this run's blocks: \(reason)"
         }
@@ -167,7 +172,7 @@ public enum DistributedRun {
             if let failure = world.agree(problemText) { return .failure(failure) }
             files.append(png)
         }
-        let resolved = (request.schedule as? AutoSchedule)?.choice(for: localProblem) ?? request.schedule
+        let resolved = (request.schedule as? AutoSchedule)?.choice(for: localProblem, context: context) ?? request.schedule
         return .success(DistributedOutcome(
             isRoot: world.isRoot, ranks: world.size,
             processRows: decomposition.processRows, processCols: decomposition.processCols, haloDepth: depth,

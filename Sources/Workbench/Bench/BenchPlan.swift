@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 
 /// What `diffuse bench` measures: every chosen schedule (and peer) on every
 /// workload, under one timing protocol.
@@ -17,6 +18,8 @@ public struct BenchPlan: Sendable {
     public var minimumRuns: Int
     /// Threads for parallel schedules and multithreaded peers (0: all cores).
     public var threads: Int
+    /// The machine the schedules plan for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
 
     public init(problems: [Problem], iterations: Int, schedules: [any Schedule], peers: [Peer] = [],
                 budget: Double = 1, minimumRuns: Int = 3, threads: Int = 0) {

@@ -47,9 +47,9 @@ public struct BenchResult: Sendable, Codable {
     public var allocationsPerStep: Double?
     public var allocationsPerRun: Double?
     public var pageFaultsPerRun: Double?
-    /// The roofline ceiling that applies to this workload ("in-cache" or
-    /// "memory") and the share of it this entry reaches (1 = 100 %).
-    public var ceilingKind: String?
+    /// The roofline ceiling that applies to this workload ("in-cache", "L3"
+    /// or "memory") and the share of it this entry reaches (1 = 100 %).
+    public var ceilingKind: Roofline.Ceiling.Kind?
     public var ceilingFraction: Double?
     /// For peers: what ran them ("numpy 2.4.6", "gcc 12.2.0 -O3 -march=native").
     public var version: String?
@@ -130,7 +130,7 @@ public struct BenchReport: Sendable, Codable {
     public var roofline: Roofline?
 
     /// This report with every ranked entry's fraction of the ceiling that
-    /// applies to its workload.
+    /// applies to its workload (none for fast-forwarding schedules).
     public func applying(_ roofline: Roofline) -> BenchReport {
         var report = self
         report.roofline = roofline
@@ -141,6 +141,10 @@ public struct BenchReport: Sendable, Codable {
             for r in report.workloads[w].results.indices {
                 guard report.workloads[w].results[r].isRanked,
                       let rate = report.workloads[w].results[r].updatesPerSecond, ceiling.updatesPerSecond > 0 else { continue }
+                // A fast-forwarding schedule (spectral) does not do the updates
+                // its rate counts: no ceiling of stepping applies to it.
+                if let schedule = try? ScheduleRegistry.named(report.workloads[w].results[r].variant),
+                   schedule is any FastForwardingSchedule { continue }
                 report.workloads[w].results[r].ceilingKind = ceiling.kind
                 report.workloads[w].results[r].ceilingFraction = rate / ceiling.updatesPerSecond
             }

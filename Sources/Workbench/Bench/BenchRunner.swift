@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import Foundation
 import PerfKit
 
@@ -51,99 +52,80 @@ public struct BenchRunner: Sendable {
     private func measure<Scalar: DiffusionScalar>(
         _ problem: Problem, _: Scalar.Type, _ progress: (BenchProgress) -> Void
     ) throws -> BenchWorkloadResults {
-        let workload = BenchWorkload(problem: problem, iterations: plan.iterations)
-        try problem.validate(allowUnstable: true)
-        try problem.checkMemory(grids: 5)
-        let initial = try problem.makeInitialGrid(Scalar.self)
+        let workload = try Workload<Scalar>(problem: problem, steps: plan.iterations)
         progress(.reference(workload: "\(problem.rows)×\(problem.cols)"))
-        var reference = Self.freshCopy(of: initial)
-        let referenceStart = ContinuousClock.now
-        try ReferenceSchedule().run(&reference, steps: plan.iterations, problem: problem)
-        let referenceSeconds = (ContinuousClock.now - referenceStart).inSeconds
-        let gate = Gate(
-            reference: reference,
-            tolerance: Verification.tolerance(precision: problem.precision, steps: plan.iterations,
-                                              magnitude: problem.magnitude(of: initial)))
+        let gate = try workload.gate
 
         let count = plan.schedules.count + plan.peers.count
         var results: [BenchResult] = []
         for (index, schedule) in plan.schedules.enumerated() {
             progress(.entry(name: schedule.descriptor.name, position: index + 1, count: count))
-            let result = measure(schedule, problem, initial, gate, progress)
+            let result = measure(schedule, workload, gate, progress)
             progress(.finished(result))
             results.append(result)
         }
         if !plan.peers.isEmpty {
-            let peerResults = try measurePeers(problem, initial, gate, firstPosition: plan.schedules.count + 1, count: count, progress)
+            let peerResults = try measurePeers(workload, gate, firstPosition: plan.schedules.count + 1, count: count, progress)
             results += peerResults
         }
-        return BenchWorkloadResults(workload: workload, referenceSeconds: referenceSeconds, results: Self.ranked(results))
-    }
-
-    /// The reference field and the largest difference it accepts.
-    struct Gate {
-        let reference: any Sendable
-        let tolerance: Double
-
-        init<Scalar: DiffusionScalar>(reference: Grid<Scalar>, tolerance: Double) {
-            self.reference = reference
-            self.tolerance = tolerance
-        }
-
-        func error<Scalar: DiffusionScalar>(of grid: Grid<Scalar>) -> Double {
-            guard let reference = reference as? Grid<Scalar> else { return .infinity }
-            return FieldComparison.maxAbsDifference(grid, reference)
-        }
+        return BenchWorkloadResults(
+            workload: BenchWorkload(problem: problem, iterations: plan.iterations),
+            referenceSeconds: workload.referenceSeconds ?? 0, results: Self.ranked(results))
     }
 
     private func measure<Scalar: DiffusionScalar>(
-        _ schedule: any Schedule, _ problem: Problem, _ initial: Grid<Scalar>, _ gate: Gate,
+        _ schedule: any Schedule, _ workload: Workload<Scalar>, _ gate: Gate<Scalar>,
         _ progress: (BenchProgress) -> Void
     ) -> BenchResult {
+        let problem = workload.problem
         let descriptor = schedule.descriptor
-        let context = ExecutionContext(threads: plan.threads)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         var result = BenchResult(
             variant: descriptor.name, kind: .swift, seedCounterpart: descriptor.seedCounterpart,
             lesson: descriptor.lesson, threads: schedule.threads(for: problem, context: context))
         result.tolerance = gate.tolerance
-        if let reason = schedule.limitation(for: problem) {
+        if let reason = workload.limitation(of: schedule) {
             result.status = .unsupported
             result.reason = reason
             return result
         }
         do {
             // Warm-up, and the correctness gate before any time is taken.
-            var grid = Self.freshCopy(of: initial)
+            var grid = workload.freshGrid()
             try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)
             let warmUpError = gate.error(of: grid)
             result.maxAbsError = warmUpError
-            guard warmUpError <= gate.tolerance else {
+            guard gate.accepts(error: warmUpError) else {
                 result.status = .failed
-                result.reason = "max |error| \(String(format: "%.3g", warmUpError)) exceeds the gate \(String(format: "%.3g", gate.tolerance))"
+                result.reason = gate.failure(variant: descriptor.name, error: warmUpError).summary
                 return result
             }
             progress(.detail("verified (max |error| \(String(format: "%.2g", warmUpError)))"))
-            // Timed runs of the full workload until the budget is spent.
-            var spent = 0.0
+            // Timed runs of the full workload until the budget is spent; each
+            // starts from the initial field, reset outside the timing, and the
+            // meter's own reads stay outside it too.
             var allocations: [Int] = [], pageFaults: [Int] = []
-            while result.times.count < plan.minimumRuns || spent < plan.budget {
-                grid.assign(from: initial)
-                var seconds = 0.0
+            var runs = 0
+            let sampler = Sampler(warmupRuns: 0, minimumRuns: plan.minimumRuns, budget: .seconds(plan.budget))
+            let samples = try sampler.run(measuring: {
+                grid.assign(from: workload.initial)
+                var nanoseconds: UInt64 = 0
                 let cost = try meter.measure {
-                    let start = ContinuousClock.now
+                    let start = PerfClock.monotonicNanoseconds()
                     try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)
-                    seconds = (ContinuousClock.now - start).inSeconds
+                    nanoseconds = PerfClock.monotonicNanoseconds() &- start
                 }
                 if let value = cost.allocations { allocations.append(value) }
                 if let value = cost.pageFaults { pageFaults.append(value) }
-                result.times.append(seconds)
-                spent += seconds
-                progress(.detail("run \(result.times.count): \(String(format: "%.4g", seconds)) s"))
-            }
+                runs += 1
+                progress(.detail("run \(runs): \(String(format: "%.4g", Double(nanoseconds) / 1e9)) s"))
+                return nanoseconds
+            })
+            result.times = samples.samples
             // The timed runs must have computed the same field as the warm-up.
             let lastError = gate.error(of: grid)
             result.maxAbsError = max(warmUpError, lastError)
-            guard lastError <= gate.tolerance else {
+            guard gate.accepts(error: lastError) else {
                 result.status = .failed
                 result.times = []
                 result.reason = "a timed run's field differs from the reference by \(String(format: "%.3g", lastError)) (the warm-up's did not): a race?"
@@ -154,7 +136,7 @@ public struct BenchRunner: Sendable {
             fillTimes(&result, problem)
             if let fewest = allocations.min() { result.allocationsPerRun = Double(fewest) }
             if let fewest = pageFaults.min() { result.pageFaultsPerRun = Double(fewest) }
-            result.allocationsPerStep = try meter.steadyStateAllocationsPerStep(schedule, problem, initial, context)
+            result.allocationsPerStep = try meter.steadyStateAllocationsPerStep(schedule, workload, context)
         } catch {
             result.status = .error
             result.reason = String(describing: error)
@@ -162,33 +144,33 @@ public struct BenchRunner: Sendable {
         return result
     }
 
-    /// Best, median, time per step and throughput from the timed runs.
+    /// Best, median, time per step and throughput from the timed runs
+    /// (PerfKit's `Statistics`: the median of an even count is the mean of
+    /// the middle two).
     private func fillTimes(_ result: inout BenchResult, _ problem: Problem) {
-        let sorted = result.times.sorted()
-        guard let best = sorted.first else { return }
-        result.runs = sorted.count
+        guard let statistics = try? Statistics(result.times) else { return }
+        let best = statistics.min
+        result.runs = statistics.count
         result.bestSeconds = best
-        result.medianSeconds = sorted.count % 2 == 1
-            ? sorted[sorted.count / 2]
-            : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        result.medianSeconds = statistics.median
         if plan.iterations > 0 { result.perIterationSeconds = best / Double(plan.iterations) }
         if best > 0 { result.updatesPerSecond = BenchWorkload(problem: problem, iterations: plan.iterations).updates / best }
     }
 
     private func measurePeers<Scalar: DiffusionScalar>(
-        _ problem: Problem, _ initial: Grid<Scalar>, _ gate: Gate, firstPosition: Int, count: Int,
+        _ workload: Workload<Scalar>, _ gate: Gate<Scalar>, firstPosition: Int, count: Int,
         _ progress: (BenchProgress) -> Void
     ) throws -> [BenchResult] {
+        let problem = workload.problem
         let runner = peerRunner ?? PeerRunner()
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("diffuse-bench-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let scratch = try ScratchFolder(prefix: "diffuse-bench-\(ProcessInfo.processInfo.processIdentifier)-")
+        let folder = scratch.url
+        defer { withExtendedLifetime(scratch) {} }
         let initialPath = folder.appendingPathComponent("initial.npy")
-        try NPYFile.write(initial, to: initialPath.path)
-        let workload = PeerWorkload(
+        try NPYFile.write(workload.initial, to: initialPath.path)
+        let peerWorkload = PeerWorkload(
             rows: problem.rows, cols: problem.cols, iterations: plan.iterations,
-            boundary: problem.boundary.description, diffusivity: problem.diffusivity, dt: problem.dt, dx: problem.dx,
+            boundary: problem.boundary, diffusivity: problem.diffusivity, dt: problem.dt, dx: problem.dx,
             precision: problem.precision,
             initialField: initialPath, outputDirectory: folder.appendingPathComponent("out"),
             budget: plan.budget, minRuns: plan.minimumRuns, threads: plan.threads > 0 ? plan.threads : nil)
@@ -197,9 +179,9 @@ public struct BenchRunner: Sendable {
             progress(.entry(name: peer.name, position: firstPosition + offset, count: count))
             var result = BenchResult(
                 variant: peer.name, kind: .peer, seedCounterpart: peer.seedCounterpart ?? "(beyond the seed)",
-                lesson: peer.lesson, threads: peer.isMultithreaded ? (plan.threads > 0 ? plan.threads : Processors.available) : 1)
+                lesson: peer.lesson, threads: peer.isMultithreaded ? (plan.threads > 0 ? plan.threads : plan.machine.cores) : 1)
             result.tolerance = gate.tolerance
-            switch runner.run(peer, workload: workload) {
+            switch runner.run(peer, workload: peerWorkload) {
             case .skipped(let reason):
                 result.status = .skipped
                 result.reason = reason
@@ -214,14 +196,14 @@ public struct BenchRunner: Sendable {
                     let error = gate.error(of: field)
                     result.maxAbsError = error
                     result.times = measurement.times
-                    if error <= gate.tolerance {
+                    if gate.accepts(error: error) {
                         result.status = .verified
                         result.verified = true
                         fillTimes(&result, problem)
                     } else {
                         // A peer that disagrees is flagged, not hidden: its times stay visible.
                         result.status = .failed
-                        result.reason = "max |error| \(String(format: "%.3g", error)) exceeds the gate \(String(format: "%.3g", gate.tolerance))"
+                        result.reason = gate.failure(variant: peer.name, error: error).summary
                         fillTimes(&result, problem)
                     }
                 } catch {
@@ -252,14 +234,6 @@ public struct BenchRunner: Sendable {
             let (i, j) = (order.firstIndex(of: x.status)!, order.firstIndex(of: y.status)!)
             return i != j ? i < j : a.offset < b.offset
         }.map(\.element)
-    }
-
-    /// A grid with its own buffer holding `grid`'s values, so a schedule's
-    /// first write does not pay for a copy-on-write inside a timed run.
-    static func freshCopy<Scalar: DiffusionScalar>(of grid: Grid<Scalar>) -> Grid<Scalar> {
-        var copy = Grid<Scalar>(rows: grid.rows, cols: grid.cols)
-        copy.assign(from: grid)
-        return copy
     }
 }
 

@@ -15,13 +15,13 @@ extension RunMeter {
     /// shows its rows + 1 new arrays per step and the in-place rungs show 0.
     /// Nil when the meter does not count allocations.
     func steadyStateAllocationsPerStep<Scalar: DiffusionScalar>(
-        _ schedule: any Schedule, _ problem: Problem, _ initial: Grid<Scalar>, _ context: ExecutionContext
+        _ schedule: any Schedule, _ workload: Workload<Scalar>, _ context: ExecutionContext
     ) throws -> Double? {
         var counts: [Int] = []
         for steps in [2, 6] {
-            var grid = BenchRunner.freshCopy(of: initial)
+            var grid = workload.freshGrid()
             let cost = try measure {
-                try schedule.run(&grid, steps: steps, problem: problem, context: context)
+                try schedule.run(&grid, steps: steps, problem: workload.problem, context: context)
             }
             guard let allocations = cost.allocations else { return nil }
             counts.append(allocations)

@@ -2,7 +2,7 @@
 
 public enum PeerCatalog {
     /// The peers in the order a report lists them: the seed's NumPy ladder,
-    /// then Numba and C.
+    /// then Numba, NumPy's spectral jump (the idea of `spectral`) and C.
     public static let all: [Peer] = [
         Peer(
             name: "numpy-naive",
@@ -44,6 +44,13 @@ public enum PeerCatalog {
             implementation: .python(requires: ["numpy", "numba"]),
             seedCounterpart: nil,
             lesson: "the plain loops, JIT-compiled and split by rows over all cores",
+            isMultithreaded: true
+        ),
+        Peer(
+            name: "numpy-spectral",
+            implementation: .python(requires: ["numpy", "scipy"]),
+            seedCounterpart: nil,
+            lesson: "change the algorithm: rfft2 or scipy.fft dctn/dstn, λⁿ, and back; any number of steps for two transforms",
             isMultithreaded: true
         ),
         Peer(

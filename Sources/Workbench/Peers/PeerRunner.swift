@@ -12,8 +12,15 @@ import Foundation
 /// run here is `.skipped` with the reason; one that runs and goes wrong is
 /// `.failed`; nothing a peer does makes the runner throw or crash.
 ///
-/// Safe to share between threads; runs may overlap, though for timings they
-/// should not.
+/// Safe to share between threads and tasks; runs may overlap, though for
+/// timings they should not. Each probe and each compile runs once per runner,
+/// however many runs ask for it at the same time.
+///
+/// The API comes twice: `async` for Swift concurrency (tests, async code),
+/// and synchronous for the bench's thread. The synchronous forms block the
+/// calling thread while swift-subprocess works on Swift's shared concurrency
+/// pool, so they must not be called from that pool (from async code): when
+/// every pool thread is blocked so, nothing is left to run the child's I/O.
 public final class PeerRunner: @unchecked Sendable {
     public struct Configuration: Sendable {
         /// The Python to run the Python peers with: a path, or a name looked up
@@ -54,9 +61,13 @@ public final class PeerRunner: @unchecked Sendable {
 
     private let lock = NSLock()
     private var scratchDirectory: URL?
+    /// Owns `scratchDirectory`: registered for removal on a signal, removed on release.
+    private var ownedScratch: ScratchFolder?
     private var pythonResult: Result<URL, Unavailable>?
-    private var modules: [String: Result<String, Unavailable>] = [:]
-    private var cBuilds: [Bool: Result<URL, Unavailable>] = [:]
+    /// Module probes and C builds, started once and awaited by every run
+    /// that needs them (so concurrent runs share one).
+    private var modules: [String: Task<Result<String, Unavailable>, Never>] = [:]
+    private var cBuilds: [Bool: Task<Result<URL, Unavailable>, Never>] = [:]
 
     /// A reason why something cannot run here.
     private struct Unavailable: Error {
@@ -80,22 +91,15 @@ public final class PeerRunner: @unchecked Sendable {
     /// The peer writes its final field to `workload.outputDirectory/<name>.npy`
     /// (a stale file there is removed first); ``PeerMeasurement/output`` is
     /// that file, checked to hold the workload's precision and shape.
-    public func run(_ peer: Peer, workload: PeerWorkload) -> PeerOutcome {
+    public func run(_ peer: Peer, workload: PeerWorkload) async -> PeerOutcome {
         if let problem = workload.problem {
             return .failed(reason: "invalid workload: \(problem)", stderr: nil)
         }
         let command: (executable: URL, arguments: [String])
-        switch prepare(peer) {
+        switch await prepare(peer) {
         case .failure(let unavailable): return .skipped(reason: unavailable.reason)
         case .success(let prepared): command = prepared
         }
-        let scratch: URL
-        do {
-            scratch = try scratchFolder()
-        } catch {
-            return .failed(reason: "cannot create a temporary folder: \(error.localizedDescription)", stderr: nil)
-        }
-
         if let mismatch = Self.npyMismatch(workload.initialField, workload) {
             return .failed(reason: "initial field: \(mismatch)", stderr: nil)
         }
@@ -116,7 +120,7 @@ public final class PeerRunner: @unchecked Sendable {
             "--diffusivity", String(workload.diffusivity),
             "--dt", String(workload.dt),
             "--dx", String(workload.dx),
-            "--boundary", workload.boundary,
+            "--boundary", workload.boundary.description,
             "--budget", String(workload.budget),
             "--min-runs", String(workload.minRuns),
         ]
@@ -125,11 +129,9 @@ public final class PeerRunner: @unchecked Sendable {
         }
 
         let limit = configuration.timeout ?? Self.timeLimit(for: workload)
-        let result: SubprocessResult
+        let result: ChildProcessResult
         do {
-            result = try Subprocess.run(
-                command.executable, arguments, environment: childEnvironment,
-                timeout: limit, scratch: scratch)
+            result = try await ChildProcess.run(command.executable, arguments, environment: childEnvironment, timeout: limit)
         } catch {
             return .failed(reason: "cannot start \(command.executable.path): \(error.localizedDescription)", stderr: nil)
         }
@@ -138,9 +140,34 @@ public final class PeerRunner: @unchecked Sendable {
 
     /// Why `peer` would be skipped here, or nil if it can run. Finds Python and
     /// probes its modules, or compiles the C peer, once per runner.
-    public func skipReason(for peer: Peer) -> String? {
-        if case .failure(let unavailable) = prepare(peer) { return unavailable.reason }
+    public func skipReason(for peer: Peer) async -> String? {
+        if case .failure(let unavailable) = await prepare(peer) { return unavailable.reason }
         return nil
+    }
+
+    /// ``run(_:workload:)`` for synchronous callers; blocks the calling
+    /// thread, which must not be one of Swift concurrency's (see the type's
+    /// documentation).
+    public func run(_ peer: Peer, workload: PeerWorkload) -> PeerOutcome {
+        Self.waitFor { await self.run(peer, workload: workload) }
+    }
+
+    /// ``skipReason(for:)`` for synchronous callers; blocks the calling
+    /// thread, which must not be one of Swift concurrency's.
+    public func skipReason(for peer: Peer) -> String? {
+        Self.waitFor { await self.skipReason(for: peer) }
+    }
+
+    /// Runs `body` on Swift concurrency's pool and blocks until it is done.
+    private static func waitFor<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T {
+        let box = WaitBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            box.value = await body()
+            done.signal()
+        }
+        done.wait()
+        return box.value!
     }
 
     /// The default time limit for one peer on `workload`: the warm-up, the
@@ -152,10 +179,16 @@ public final class PeerRunner: @unchecked Sendable {
         return max(120, 60 + workload.budget + perRun * Double(workload.minRuns + 2))
     }
 
+    /// A value handed from a task to the thread that waits for it.
+    private final class WaitBox<T: Sendable>: @unchecked Sendable {
+        // @unchecked: written before the waiter is signalled, read after.
+        var value: T?
+    }
+
     // MARK: Outcomes
 
     private func outcome(
-        of result: SubprocessResult, peer: Peer, workload: PeerWorkload, output: URL
+        of result: ChildProcessResult, peer: Peer, workload: PeerWorkload, output: URL
     ) -> PeerOutcome {
         let stderr = result.stderrLastLine
         switch result.termination {
@@ -209,22 +242,20 @@ public final class PeerRunner: @unchecked Sendable {
         }
     }
 
-    // MARK: Preparing (under the lock: at most one compile or probe at a time)
+    // MARK: Preparing (each probe and compile once per runner)
 
-    private func prepare(_ peer: Peer) -> Result<(executable: URL, arguments: [String]), Unavailable> {
-        lock.lock()
-        defer { lock.unlock() }
+    private func prepare(_ peer: Peer) async -> Result<(executable: URL, arguments: [String]), Unavailable> {
         do throws(Unavailable) {
             switch peer.implementation {
             case .python(let requires):
-                let python = try locatePython()
+                let python = try lock.withLock { Result { () throws(Unavailable) -> URL in try locatePython() } }.get()
                 for module in requires {
-                    try checkModule(module, python: python)
+                    try await checkModule(module, python: python)
                 }
                 let driver = try peersFolder().appendingPathComponent("python/peer.py")
                 return .success((python, [driver.path, "--peer", peer.name]))
             case .c(let openMP):
-                return .success((try buildC(openMP: openMP), []))
+                return .success((try await buildC(openMP: openMP), []))
             }
         } catch {
             return .failure(error)
@@ -250,19 +281,12 @@ public final class PeerRunner: @unchecked Sendable {
         }
     }()
 
-    private func scratchFolder() throws -> URL {
-        lock.lock()
-        defer { lock.unlock() }
-        return try lockedScratchFolder()
-    }
-
     private func lockedScratchFolder() throws -> URL {
         if let scratchDirectory { return scratchDirectory }
-        let folder = FileManager.default.temporaryDirectory
-            .appendingPathComponent("diffuse-peers-\(UUID().uuidString)", isDirectory: true)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        scratchDirectory = folder
-        return folder
+        let folder = try ScratchFolder(prefix: "diffuse-peers-")
+        ownedScratch = folder
+        scratchDirectory = folder.url
+        return folder.url
     }
 
     private var childEnvironment: [String: String] {
@@ -279,10 +303,10 @@ public final class PeerRunner: @unchecked Sendable {
         let result: Result<URL, Unavailable>
         let environment = configuration.environment
         if let name = configuration.python ?? environment["DIFFUSE_PYTHON"].flatMap({ $0.isEmpty ? nil : $0 }) {
-            result = Subprocess.locate(name, environment: environment).map { .success($0) }
+            result = ChildProcess.locate(name, environment: environment).map { .success($0) }
                 ?? .failure(Unavailable(reason: "Python \(name) is not an executable (set DIFFUSE_PYTHON)"))
         } else {
-            result = Subprocess.locate("python3", environment: environment).map { .success($0) }
+            result = ChildProcess.locate("python3", environment: environment).map { .success($0) }
                 ?? .failure(Unavailable(reason: "python3 is not on PATH (install Python 3, or set DIFFUSE_PYTHON)"))
         }
         pythonResult = result
@@ -290,32 +314,26 @@ public final class PeerRunner: @unchecked Sendable {
     }
 
     /// Throws the reason `module` does not import (cached per runner).
-    private func checkModule(_ module: String, python: URL) throws(Unavailable) {
-        if let known = modules[module] {
-            _ = try known.get()
-            return
+    private func checkModule(_ module: String, python: URL) async throws(Unavailable) {
+        let probing = lock.withLock {
+            if let started = modules[module] { return started }
+            let started = Task { await probe(module, python: python) }
+            modules[module] = started
+            return started
         }
-        let result = probe(module, python: python)
-        modules[module] = result
-        _ = try result.get()
+        _ = try await probing.value.get()
     }
 
-    private func probe(_ module: String, python: URL) -> Result<String, Unavailable> {
+    private func probe(_ module: String, python: URL) async -> Result<String, Unavailable> {
         let driver: URL
-        let scratch: URL
-        do {
+        do throws(Unavailable) {
             driver = try peersFolder().appendingPathComponent("python/peer.py")
-            scratch = try lockedScratchFolder()
-        } catch let unavailable as Unavailable {
-            return .failure(unavailable)
         } catch {
-            return .failure(Unavailable(reason: "cannot create a temporary folder: \(error.localizedDescription)"))
+            return .failure(error)
         }
-        let run: SubprocessResult
+        let run: ChildProcessResult
         do {
-            run = try Subprocess.run(
-                python, [driver.path, "--probe", module], environment: childEnvironment,
-                timeout: 120, scratch: scratch)
+            run = try await ChildProcess.run(python, [driver.path, "--probe", module], environment: childEnvironment, timeout: 120)
         } catch {
             return .failure(Unavailable(reason: "\(python.path) does not start: \(error.localizedDescription)"))
         }
@@ -346,36 +364,39 @@ public final class PeerRunner: @unchecked Sendable {
     // MARK: C
 
     /// The compiled C peer (plain or OpenMP), built on first use.
-    private func buildC(openMP: Bool) throws(Unavailable) -> URL {
-        if let built = cBuilds[openMP] { return try built.get() }
+    private func buildC(openMP: Bool) async throws(Unavailable) -> URL {
         if openMP {
             // The plain build first: if it fails, the reason is not OpenMP.
-            _ = try buildC(openMP: false)
+            _ = try await buildC(openMP: false)
         }
-        let result = compileC(openMP: openMP)
-        cBuilds[openMP] = result
-        return try result.get()
+        let building = lock.withLock {
+            if let started = cBuilds[openMP] { return started }
+            let started = Task { await compileC(openMP: openMP) }
+            cBuilds[openMP] = started
+            return started
+        }
+        return try await building.value.get()
     }
 
-    private func compileC(openMP: Bool) -> Result<URL, Unavailable> {
+    private func compileC(openMP: Bool) async -> Result<URL, Unavailable> {
         let environment = configuration.environment
         let words = (configuration.cCompiler ?? environment["CC"].flatMap { $0.isEmpty ? nil : $0 } ?? "cc")
             .split(whereSeparator: \.isWhitespace).map(String.init)
         guard let name = words.first else {
             return .failure(Unavailable(reason: "no C compiler (set CC)"))
         }
-        guard let compiler = Subprocess.locate(name, environment: environment) else {
+        guard let compiler = ChildProcess.locate(name, environment: environment) else {
             return .failure(Unavailable(reason: "no C compiler: \(name) is not on PATH (install gcc or clang, or set CC)"))
         }
         let source: URL
         let scratch: URL
         do {
             source = try peersFolder().appendingPathComponent("c/diffusion.c")
-            scratch = try lockedScratchFolder()
+            scratch = try lock.withLock { try lockedScratchFolder() }
         } catch let unavailable as Unavailable {
             return .failure(unavailable)
         } catch {
-            return .failure(Unavailable(reason: "cannot create a temporary folder: \(error.localizedDescription)"))
+            return .failure(Unavailable(reason: "\(error)"))
         }
         let executable = scratch.appendingPathComponent(openMP ? "diffusion-c-openmp" : "diffusion-c")
         let extra = openMP ? ["-fopenmp"] : []
@@ -385,8 +406,7 @@ public final class PeerRunner: @unchecked Sendable {
         for flags in [Self.cFlags + extra, Self.cFlags.filter { $0 != "-march=native" } + extra] {
             let description = "-DDIFFUSE_CFLAGS=\"\(flags.joined(separator: " "))\""
             let arguments = Array(words.dropFirst()) + flags + [description, "-o", executable.path, source.path, "-lm"]
-            guard let run = try? Subprocess.run(
-                compiler, arguments, environment: environment, timeout: 180, scratch: scratch)
+            guard let run = try? await ChildProcess.run(compiler, arguments, environment: environment, timeout: 180)
             else {
                 return .failure(Unavailable(reason: "the C compiler \(compiler.path) does not start"))
             }

@@ -14,9 +14,9 @@ public struct PeerWorkload: Sendable, Hashable {
     public var rows: Int
     public var cols: Int
     public var iterations: Int
-    /// "periodic", "reflecting" or "fixed=V" (V a decimal number), as on the
-    /// peers' command line.
-    public var boundary: String
+    /// The boundary rule; the peers' command line gets its canonical
+    /// spelling ("periodic", "reflecting" or "fixed=V").
+    public var boundary: Boundary
     public var diffusivity: Double
     public var dt: Double
     public var dx: Double
@@ -36,7 +36,7 @@ public struct PeerWorkload: Sendable, Hashable {
         rows: Int,
         cols: Int,
         iterations: Int,
-        boundary: String,
+        boundary: Boundary,
         diffusivity: Double,
         dt: Double,
         dx: Double,
@@ -71,10 +71,8 @@ public struct PeerWorkload: Sendable, Hashable {
         if !(budget >= 0) || !budget.isFinite { return "the budget must be a non-negative number of seconds" }
         if minRuns < 1 { return "min runs must be at least 1" }
         if let threads, threads < 1 { return "threads must be at least 1" }
-        if boundary != "periodic", boundary != "reflecting" {
-            guard boundary.hasPrefix("fixed="),
-                  let value = Double(boundary.dropFirst("fixed=".count)), value.isFinite
-            else { return "boundary must be periodic, reflecting or fixed=V (got '\(boundary)')" }
+        if let value = boundary.fixedValue, !value.isFinite {
+            return "boundary must be periodic, reflecting or fixed=V with V finite (got '\(boundary)')"
         }
         return nil
     }

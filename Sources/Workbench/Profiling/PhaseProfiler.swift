@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import PerfKit
 
 /// `%lprun` for a schedule: one run of a workload with every phase the
@@ -16,6 +17,8 @@ public struct PhaseProfiler: Sendable {
     public var problem: Problem
     public var iterations: Int
     public var threads: Int
+    /// The machine the schedule plans for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
 
     public init(problem: Problem, iterations: Int, threads: Int = 0) {
         self.problem = problem
@@ -33,29 +36,28 @@ public struct PhaseProfiler: Sendable {
     ///
     /// - Throws: `DiffusionError` (an unsupported problem, too little memory).
     public func profile(_ schedule: any Schedule) throws -> PhaseProfile {
-        try problem.validate(allowUnstable: true)
-        if let reason = schedule.limitation(for: problem) {
-            throw DiffusionError.unsupported(schedule: schedule.descriptor.name, reason: reason)
-        }
-        try problem.checkMemory(grids: 4)
         let raw: RegionReport
         switch problem.precision {
-        case .double: raw = try record(schedule, Double.self)
-        case .float: raw = try record(schedule, Float.self)
+        case .double: raw = try record(schedule, Workload<Double>(problem: problem, steps: iterations, for: schedule,
+                                                                  gridsInMemory: Self.gridsInMemory))
+        case .float: raw = try record(schedule, Workload<Float>(problem: problem, steps: iterations, for: schedule,
+                                                                gridsInMemory: Self.gridsInMemory))
         }
-        let context = ExecutionContext(threads: threads)
         return PhaseProfile(
             variant: schedule.descriptor.name, seedCounterpart: schedule.descriptor.seedCounterpart,
             workload: BenchWorkload(problem: problem, iterations: iterations),
-            threads: schedule.descriptor.isParallel ? context.resolvedThreads : 1,
+            threads: schedule.threads(for: problem, context: ExecutionContext(threads: threads, machine: machine)),
             report: Self.phaseReport(fromRun: raw))
     }
 
-    private func record<Scalar: DiffusionScalar>(_ schedule: any Schedule, _: Scalar.Type) throws -> RegionReport {
-        let initial = try problem.makeInitialGrid(Scalar.self)
-        var grid = BenchRunner.freshCopy(of: initial)
+    /// A profile verifies nothing, so it holds no reference grid: the
+    /// initial field, the schedule's grid and two scratch grids.
+    static let gridsInMemory = 4
+
+    private func record<Scalar: DiffusionScalar>(_ schedule: any Schedule, _ workload: Workload<Scalar>) throws -> RegionReport {
+        var grid = workload.freshGrid()
         let recorder = RegionPhaseRecorder()
-        let context = ExecutionContext(threads: threads, phases: recorder)
+        let context = ExecutionContext(threads: threads, phases: recorder, machine: machine)
         try recorder.profiler.measure(Self.runRegion) {
             try schedule.run(&grid, steps: iterations, problem: problem, context: context)
         }

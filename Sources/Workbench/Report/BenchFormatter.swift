@@ -2,7 +2,7 @@ import Foundation
 import PerfKit
 
 /// The ways `diffuse bench` can print a report.
-public enum BenchFormat: String, Sendable, CaseIterable {
+public enum TableFormat: String, Sendable, CaseIterable {
     case table, markdown, csv, json
 }
 
@@ -10,7 +10,7 @@ public enum BenchFormat: String, Sendable, CaseIterable {
 /// fastest first) or, for several sizes, the seed's benchmark table (a row per
 /// entry, "runtime | speedup" per size).
 public enum BenchFormatter {
-    public static func render(_ report: BenchReport, as format: BenchFormat) throws -> String {
+    public static func render(_ report: BenchReport, as format: TableFormat) throws -> String {
         switch format {
         case .json: return try jsonText(report)
         case .csv: return csv(report)
@@ -127,11 +127,11 @@ public enum BenchFormatter {
     }
 
     /// The short name of a ceiling in the table: "L2", "L3" or "mem".
-    static func ceilingLabel(_ kind: String?) -> String {
+    static func ceilingLabel(_ kind: Roofline.Ceiling.Kind?) -> String {
         switch kind {
-        case "in-cache": "L2"
-        case "L3": "L3"
-        default: "mem"
+        case .inCache: "L2"
+        case .l3: "L3"
+        case .memory, nil: "mem"
         }
     }
 

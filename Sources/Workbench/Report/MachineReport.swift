@@ -1,7 +1,9 @@
+import Hardware
 import PerfKit
 
 /// `diffuse info`: the machine facts a measurement depends on, with the
-/// seed's cache arithmetic for each level.
+/// seed's cache arithmetic for each level, and (under `"machine"`) the
+/// description the schedules plan for, which `--machine FILE.json` reads back.
 public struct MachineReport: Sendable, Codable {
     public struct Cache: Sendable, Codable {
         /// "L1d", "L1i", "L2", "L3".
@@ -52,14 +54,19 @@ public struct MachineReport: Sendable, Codable {
     public var buildConfiguration: String
     /// "native" when built with -target-cpu native, "baseline" otherwise.
     public var targetCPU: String
+    /// What the schedules plan for on this machine: what `--machine` accepts.
+    public var machine: MachineDescription
 
     enum CodingKeys: String, CodingKey {
         case cpuModel = "cpu_model", logicalCPUsOnline = "logical_cpus_online", logicalCPUsAvailable = "logical_cpus_available"
         case memoryBytes = "memory_bytes", caches, counters, counterOrder = "counter_order", compiler
         case languageMode = "language_mode", buildConfiguration = "build_configuration", targetCPU = "target_cpu"
+        case machine
     }
 
-    public init(_ machine: Machine) {
+    /// The report on `machine`, with `description` (the host by default) as
+    /// the machine plans are made for.
+    public init(_ machine: Machine, plannedFor description: MachineDescription = .host) {
         cpuModel = machine.cpuModel
         logicalCPUsOnline = machine.logicalCPUsOnline
         logicalCPUsAvailable = machine.logicalCPUsAvailable
@@ -71,6 +78,7 @@ public struct MachineReport: Sendable, Codable {
         languageMode = machine.languageMode
         buildConfiguration = machine.buildConfiguration
         targetCPU = machine.nativeTargetCPU ? "native" : "baseline"
+        self.machine = description
     }
 
     public var text: String {
@@ -80,6 +88,9 @@ public struct MachineReport: Sendable, Codable {
             "Memory        " + (memoryBytes.map(formatBytes) ?? "unknown"),
             "Build         Swift \(compiler) compiler, language mode \(languageMode), \(buildConfiguration) build, "
                 + (targetCPU == "native" ? "-target-cpu native (this machine's vector units)" : "baseline target CPU (portable code)"),
+            "Plans for     \(machine.cores) core\(machine.cores == 1 ? "" : "s"), \(machine.vectorBytes)-byte vectors, "
+                + "L2 \(Self.cacheSize(machine.level2BytesPerCore)) per core, last level \(Self.cacheSize(machine.lastLevelBytes)), "
+                + "\(machine.lineBytes) B lines (`--format json` prints it under \"machine\"; `--machine FILE` plans for another)",
             "",
         ]
         if caches.isEmpty {

@@ -68,8 +68,18 @@ public struct Roofline: Sendable, Codable {
 
     /// Which ceiling applies to a workload, and the update rate it allows.
     public struct Ceiling: Sendable, Codable, Equatable {
-        /// "in-cache" (L2), "L3" or "memory".
-        public var kind: String
+        /// Where the working set lives, and so which ceiling bounds it;
+        /// encoded as "in-cache", "L3" or "memory".
+        public enum Kind: String, Sendable, Codable {
+            /// The two grids fit in the L2 caches of the cores used.
+            case inCache = "in-cache"
+            /// They fit in the last-level cache.
+            case l3 = "L3"
+            /// They live in DRAM.
+            case memory
+        }
+
+        public var kind: Kind
         public var updatesPerSecond: Double
 
         enum CodingKeys: String, CodingKey {
@@ -82,11 +92,11 @@ public struct Roofline: Sendable, Codable {
         let workingSet = 2 * rows * cols * precision.byteWidth
         let bytesPerUpdate = Double(2 * precision.byteWidth)
         if let l2Bytes, workingSet <= l2Bytes {
-            return Ceiling(kind: "in-cache", updatesPerSecond: inCache.updatesPerSecond)
+            return Ceiling(kind: .inCache, updatesPerSecond: inCache.updatesPerSecond)
         }
         if let l3Bytes, let cacheBandwidthBytesPerSecond, workingSet <= l3Bytes {
-            return Ceiling(kind: "L3", updatesPerSecond: cacheBandwidthBytesPerSecond / bytesPerUpdate)
+            return Ceiling(kind: .l3, updatesPerSecond: cacheBandwidthBytesPerSecond / bytesPerUpdate)
         }
-        return Ceiling(kind: "memory", updatesPerSecond: bandwidthBytesPerSecond / bytesPerUpdate)
+        return Ceiling(kind: .memory, updatesPerSecond: bandwidthBytesPerSecond / bytesPerUpdate)
     }
 }

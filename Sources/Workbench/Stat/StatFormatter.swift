@@ -14,7 +14,7 @@ extension StatComparison {
         func percent(_ value: Double?) -> String { value.map { significant($0, 3) + " %" } ?? "–" }
         func whole(_ value: Double?) -> String { value.map { PerfFormat.grouped($0.rounded()) } ?? "–" }
         for row in rows {
-            let counted = row.status == "verified"
+            let counted = row.status == .verified
             table.rows.append([
                 row.variant,
                 counted ? row.elapsedSeconds.map(formatSeconds) ?? "–" : "",
@@ -24,12 +24,12 @@ extension StatComparison {
                 counted ? percent(row.cacheMissPercent) : "", counted ? percent(row.branchMissPercent) : "",
                 counted ? whole(row.pageFaults) : "", counted ? whole(row.contextSwitches) : "",
                 counted ? row.allocationsPerStep.map { formatNumber($0) } ?? "–" : "",
-                row.status == "verified" ? "verified" : row.status.uppercased(),
+                row.status == .verified ? "verified" : row.status.rawValue.uppercased(),
             ])
         }
         lines.append(table.text)
-        for row in rows where row.status != "verified" {
-            lines.append("\(row.variant): \(row.reason ?? row.status)")
+        for row in rows where row.status != .verified {
+            lines.append("\(row.variant): \(row.reason ?? row.status.rawValue)")
         }
         if !notSupported.isEmpty {
             lines.append("– not supported on this machine: \(notSupported.joined(separator: ", ")) "

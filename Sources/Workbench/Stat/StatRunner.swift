@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import PerfKit
 
 /// What `diffuse stat` counts: one workload, stepped by one schedule (or
@@ -8,6 +9,8 @@ public struct StatPlan: Sendable {
     public var iterations: Int
     /// Threads for parallel schedules (0: all cores).
     public var threads: Int
+    /// The machine the schedules plan for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
     /// Counted runs per schedule (perf's `-r`).
     public var repeats: Int
     /// Events for a single schedule, in report order.
@@ -60,38 +63,48 @@ public struct StatRunner: Sendable {
     }
 
     func stat(_ schedule: any Schedule, events: [PerfEvent]) throws -> StatResult {
+        try count(schedule, events: events, allocations: false).result
+    }
+
+    /// The perf stat of `schedule` and, when `allocations` is true, its
+    /// steady-state heap allocations per step.
+    private func count(
+        _ schedule: any Schedule, events: [PerfEvent], allocations: Bool
+    ) throws -> (result: StatResult, allocationsPerStep: Double?) {
         let problem = plan.problem
-        try problem.validate(allowUnstable: true)
-        if let reason = schedule.limitation(for: problem) {
-            throw DiffusionError.unsupported(schedule: schedule.descriptor.name, reason: reason)
-        }
-        try problem.checkMemory(grids: 5)
         switch problem.precision {
-        case .double: return try stat(schedule, events: events, Double.self)
-        case .float: return try stat(schedule, events: events, Float.self)
+        case .double:
+            return try count(schedule, events: events, allocations: allocations,
+                             Workload<Double>(problem: problem, steps: plan.iterations, for: schedule))
+        case .float:
+            return try count(schedule, events: events, allocations: allocations,
+                             Workload<Float>(problem: problem, steps: plan.iterations, for: schedule))
         }
     }
 
-    private func stat<Scalar: DiffusionScalar>(_ schedule: any Schedule, events: [PerfEvent], _: Scalar.Type) throws -> StatResult {
-        let problem = plan.problem
+    private func count<Scalar: DiffusionScalar>(
+        _ schedule: any Schedule, events: [PerfEvent], allocations: Bool, _ workload: Workload<Scalar>
+    ) throws -> (result: StatResult, allocationsPerStep: Double?) {
+        let problem = workload.problem
         let name = schedule.descriptor.name
-        let context = ExecutionContext(threads: plan.threads)
-        let initial = try problem.makeInitialGrid(Scalar.self)
-        let gate = try ReferenceCheck(problem: problem, initial: initial, steps: plan.iterations)
-        var grid = BenchRunner.freshCopy(of: initial)
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
+        let gate = try workload.gate
+        var grid = workload.freshGrid()
         try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)
         let warmUpError = try gate.check(grid, variant: name)
         let label = "\(name), \(problem.rows)×\(problem.cols), \(plan.iterations) steps"
         let report = try PerfStat(events: events, repeats: plan.repeats).measure(label, setUp: {
-            grid.assign(from: initial)
+            grid.assign(from: workload.initial)
         }) {
             try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)
         }
         let lastError = try gate.check(grid, variant: name)
-        return StatResult(
+        let result = StatResult(
             variant: name, workload: BenchWorkload(problem: problem, iterations: plan.iterations),
-            threads: schedule.descriptor.isParallel ? context.resolvedThreads : 1,
+            threads: schedule.threads(for: problem, context: context),
             maxAbsError: max(warmUpError, lastError), tolerance: gate.tolerance, report: report)
+        let perStep = allocations ? try meter.steadyStateAllocationsPerStep(schedule, workload, context) : nil
+        return (result, perStep)
     }
 
     /// One row per schedule: time, cycles, instructions, IPC, cache and
@@ -107,32 +120,32 @@ public struct StatRunner: Sendable {
             progress(name, index + 1, schedules.count)
             var row = StatRow(variant: name)
             do {
-                let result = try stat(schedule, events: StatPlan.comparisonEvents)
+                let (result, allocationsPerStep) = try count(schedule, events: StatPlan.comparisonEvents, allocations: true)
                 row.fill(from: result.report)
-                row.status = "verified"
+                row.status = .verified
                 row.maxAbsError = result.maxAbsError
-                row.allocationsPerStep = try steadyStateAllocationsPerStep(schedule)
+                row.allocationsPerStep = allocationsPerStep
                 for summary in result.report.events where summary.status == .notSupported && !unsupported.contains(summary.event.name) {
                     unsupported.append(summary.event.name)
                 }
             } catch let failure as GateFailure {
-                row.status = "failed"
+                row.status = .failed
                 row.maxAbsError = failure.error
                 row.reason = failure.description
             } catch let error as DiffusionError {
                 switch error {
                 case .unsupported(_, let reason):
-                    row.status = "unsupported"
+                    row.status = .unsupported
                     row.reason = reason
                 case .gridTooLarge:
                     // Too little memory: the same for every schedule, so stop here.
                     throw error
                 default:
-                    row.status = "error"
+                    row.status = .error
                     row.reason = error.description
                 }
             } catch {
-                row.status = "error"
+                row.status = .error
                 row.reason = String(describing: error)
             }
             rows.append(row)
@@ -140,17 +153,6 @@ public struct StatRunner: Sendable {
         return StatComparison(
             workload: BenchWorkload(problem: plan.problem, iterations: plan.iterations), repeats: plan.repeats,
             notSupported: unsupported, rows: rows)
-    }
-
-    /// Allocations per step once a run is under way, as the bench counts them.
-    func steadyStateAllocationsPerStep(_ schedule: any Schedule) throws -> Double? {
-        let context = ExecutionContext(threads: plan.threads)
-        switch plan.problem.precision {
-        case .double:
-            return try meter.steadyStateAllocationsPerStep(schedule, plan.problem, try plan.problem.makeInitialGrid(Double.self), context)
-        case .float:
-            return try meter.steadyStateAllocationsPerStep(schedule, plan.problem, try plan.problem.makeInitialGrid(Float.self), context)
-        }
     }
 }
 
@@ -205,8 +207,9 @@ public struct StatComparison: Sendable, Codable {
 /// One schedule in `StatComparison`; nil where not counted.
 public struct StatRow: Sendable, Codable {
     public var variant: String
-    /// "verified", "failed", "unsupported" or "error".
-    public var status: String = "error"
+    /// How the count ended: verified, failed (the gate), unsupported or
+    /// error; encoded as those words.
+    public var status: BenchResult.Status = .error
     public var reason: String?
     /// Mean wall seconds per run and its spread (perf's ± %).
     public var elapsedSeconds: Double?

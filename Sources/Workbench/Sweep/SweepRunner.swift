@@ -1,4 +1,5 @@
 import DiffusionKit
+import Hardware
 import Foundation
 import PerfKit
 
@@ -19,6 +20,8 @@ public struct SweepPlan: Sendable {
     /// Timed runs of each length per point (the best of each counts).
     public var runs: Int
     public var threads: Int
+    /// The machine the schedule plans for (`--machine`; the host by default).
+    public var machine: MachineDescription = .host
 
     /// Steps of the verification run at each point (fewer when `iterations` is smaller).
     public static let verificationSteps = 3
@@ -33,6 +36,13 @@ public struct SweepPlan: Sendable {
         self.budget = budget
         self.runs = runs
         self.threads = threads
+    }
+
+    /// The model at one point: `problem` on a side × side grid.
+    func problem(side: Int) -> Problem {
+        var problem = problem
+        (problem.rows, problem.cols) = (side, side)
+        return problem
     }
 
     /// The grid sides: from · 2^(k / stepsPerOctave) rounded, for k = 0, 1, …
@@ -90,6 +100,8 @@ public struct SweepPoint: Sendable, Codable {
 /// A whole sweep.
 public struct SweepReport: Sendable, Codable {
     public var variant: String
+    /// The most threads the schedule used at any point (what it answers to
+    /// `threads(for:context:)`: a schedule may use fewer on small grids).
     public var threads: Int
     public var boundary: String
     public var initial: String
@@ -133,48 +145,47 @@ public struct SweepRunner: Sendable {
     ///   `DiffusionError` (unsupported problem, too little memory).
     public func run(_ schedule: any Schedule, progress: (SweepPoint) -> Void = { _ in }) throws -> SweepReport {
         let sides = plan.sides
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         // Refuse at once a sweep whose largest point cannot fit.
         if let largest = sides.last {
-            var problem = plan.problem
-            (problem.rows, problem.cols) = (largest, largest)
-            try problem.validate(allowUnstable: true)
-            try problem.checkMemory(grids: 5)
+            // (`measuredGrids` is the same for either precision.)
+            let problem = plan.problem(side: largest)
+            try problem.requireMeasurable(by: nil, gridsInMemory: max(Workload<Double>.measuredGrids, schedule.peakGrids(for: problem) + 3))
         }
         var points: [SweepPoint] = []
+        var threads = 1
         for side in sides {
-            var problem = plan.problem
-            (problem.rows, problem.cols) = (side, side)
-            try problem.validate(allowUnstable: true)
-            if let reason = schedule.limitation(for: problem) {
-                throw DiffusionError.unsupported(schedule: schedule.descriptor.name, reason: reason)
-            }
+            let problem = plan.problem(side: side)
+            // The verification run's steps: the reference costs far more per step than the schedules.
+            let checkSteps = max(1, min(SweepPlan.verificationSteps, plan.iterations ?? SweepPlan.verificationSteps))
             let point: SweepPoint
             switch problem.precision {
-            case .double: point = try measure(schedule, problem, Double.self)
-            case .float: point = try measure(schedule, problem, Float.self)
+            case .double: point = try measure(schedule, Workload<Double>(problem: problem, steps: checkSteps, for: schedule), context)
+            case .float: point = try measure(schedule, Workload<Float>(problem: problem, steps: checkSteps, for: schedule), context)
             }
+            threads = max(threads, schedule.threads(for: problem, context: context))
             progress(point)
             points.append(point)
         }
-        let context = ExecutionContext(threads: plan.threads)
         return SweepReport(
-            variant: schedule.descriptor.name, threads: schedule.descriptor.isParallel ? context.resolvedThreads : 1,
+            variant: schedule.descriptor.name, threads: threads,
             boundary: plan.problem.boundary.description, initial: plan.problem.initial.description,
             precision: plan.problem.precision.rawValue, budgetSeconds: plan.iterations == nil ? plan.budget : nil,
             caches: caches.map(MachineReport.Cache.init), points: points)
     }
 
-    private func measure<Scalar: DiffusionScalar>(_ schedule: any Schedule, _ problem: Problem, _: Scalar.Type) throws -> SweepPoint {
-        let context = ExecutionContext(threads: plan.threads)
-        let initial = try problem.makeInitialGrid(Scalar.self)
-        var grid = BenchRunner.freshCopy(of: initial)
+    private func measure<Scalar: DiffusionScalar>(
+        _ schedule: any Schedule, _ workload: Workload<Scalar>, _ context: ExecutionContext
+    ) throws -> SweepPoint {
+        let problem = workload.problem
+        var grid = workload.freshGrid()
 
         // Verification, warm-up and calibration in one short run.
-        let checkSteps = max(1, min(SweepPlan.verificationSteps, plan.iterations ?? SweepPlan.verificationSteps))
+        let checkSteps = workload.steps
         let checkStart = PerfClock.monotonicNanoseconds()
         try schedule.run(&grid, steps: checkSteps, problem: problem, context: context)
         let secondsPerStep = Double(PerfClock.monotonicNanoseconds() &- checkStart) / 1e9 / Double(checkSteps)
-        let gate = try ReferenceCheck(problem: problem, initial: initial, steps: checkSteps)
+        let gate = try workload.gate
         let error = try gate.check(grid, variant: schedule.descriptor.name)
 
         let runs = max(1, plan.runs)
@@ -183,7 +194,7 @@ public struct SweepRunner: Sendable {
             schedule, problem, &grid, context, target: plan.budget / Double(3 * runs),
             steps: checkSteps, seconds: secondsPerStep * Double(checkSteps))
         func timed(_ steps: Int) throws -> Double {
-            grid.assign(from: initial)
+            grid.assign(from: workload.initial)
             let start = PerfClock.monotonicNanoseconds()
             try schedule.run(&grid, steps: steps, problem: problem, context: context)
             return Double(PerfClock.monotonicNanoseconds() &- start) / 1e9

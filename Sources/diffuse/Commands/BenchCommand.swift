@@ -28,11 +28,12 @@ struct BenchCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
-    @Option(name: .long, help: "Steps per run (every run is the full workload).")
+    @Option(name: .long, parsing: .unconditional, help: "Steps per run (every run is the full workload).")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time (default: all but reference and auto; see `diffuse variants`).", valueName: "a,b,…"))
+    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to time, each once (default: all but reference and auto; see `diffuse variants`).", valueName: "a,b,…"))
     var variants: String?
 
     @Option(name: .long, help: ArgumentHelp("Comma-separated grid sizes (N or RxC): one table, runtime and speedup per size.", valueName: "n,n,…"))
@@ -41,17 +42,17 @@ struct BenchCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds of timed runs per schedule after its warm-up.", valueName: "seconds"))
     var budget: Double = 1
 
-    @Option(name: .long, help: "Timed runs per schedule at the least.")
+    @Option(name: .long, parsing: .unconditional, help: "Timed runs per schedule at the least.")
     var minRuns: Int = 3
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules and peers (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules and peers (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
     @Flag(name: .long, help: "Also run the project's NumPy, numexpr, SciPy, Numba and C peers on the same workload.")
     var peers = false
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "table|markdown|csv|json"))
-    var format: String = "table"
+    @Option(name: .long, help: "Output format.")
+    var format: TableFormat = .table
 
     @Flag(name: .long, inversion: .prefixedNo,
           help: "Measure this machine's ceilings first (memory bandwidth, in-cache update rate; see `diffuse roofline`) and show each schedule's share of the one that applies.")
@@ -61,14 +62,14 @@ struct BenchCommand: ParsableCommand {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         guard budget >= 0, budget.isFinite else { throw ValidationError("--budget must be a number of seconds ≥ 0, got \(budget)") }
         guard minRuns >= 1 else { throw ValidationError("--min-runs must be at least 1, got \(minRuns)") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
-        guard BenchFormat(rawValue: format) != nil else {
-            throw ValidationError("--format \(format): expected table, markdown, csv or json")
-        }
+        try ThreadCount.validate(threads)
         if sizes != nil, model.size != nil { throw ValidationError("give either --size or --sizes, not both") }
+        if let variants { _ = try ScheduleList.names(variants) }
     }
 
     func run() throws {
+        // Ctrl-C or SIGTERM: stop the peers' processes, remove the temporary folders, exit.
+        SignalHandling.install(cooperative: false)
         let base = try model.problem()
         var problems = [base]
         if let sizes {
@@ -82,12 +83,12 @@ struct BenchCommand: ParsableCommand {
             guard !problems.isEmpty else { throw ValidationError("--sizes needs at least one size, e.g. 256,512") }
             if case .file = base.initial { throw ValidationError("--sizes cannot be used with --initial file:… (the file sets the size)") }
         }
-        let schedules: [any Schedule] = try variants.map { list in
-            try list.split(separator: ",").map { try ScheduleRegistry.named(String($0).trimmingCharacters(in: .whitespaces)) }
-        } ?? ScheduleRegistry.distinct.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
-        let plan = BenchPlan(
+        let schedules: [any Schedule] = try variants.map(ScheduleList.schedules)
+            ?? ScheduleRegistry.distinct.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
+        var plan = BenchPlan(
             problems: problems, iterations: iterations, schedules: schedules,
             peers: peers ? PeerCatalog.all : [], budget: budget, minimumRuns: minRuns, threads: threads)
+        plan.machine = try machineOptions.description()
         let machine = Machine.current()
         let display = BenchProgressDisplay()
         let ceilings = try roofline
@@ -99,7 +100,7 @@ struct BenchCommand: ParsableCommand {
             display.show($0)
         }
         if let ceilings { report = report.applying(ceilings) }
-        Terminal.standardOutput(try BenchFormatter.render(report, as: BenchFormat(rawValue: format)!))
+        Terminal.standardOutput(try BenchFormatter.render(report, as: format))
     }
 }
 

@@ -19,21 +19,25 @@ struct InfoCommand: ParsableCommand {
             does is ⌊√(size / 8 B / 2)⌋ (a 32 MiB L3: 1448 × 1448). `diffuse sweep` shows what \
             happens beyond it.
 
+            The JSON holds, under "machine", what plans are made for (cores, caches, vector \
+            width): save it and pass it to run, bench, stat, profile or sweep with --machine \
+            FILE.json to plan as if on this machine elsewhere.
+
             Examples:
               diffuse info
-              diffuse info --format json
+              diffuse info --format json > here.json
+              diffuse run --machine here.json --json
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|json"))
-    var format: String = "text"
+    @Option(name: .long, help: "Output format.")
+    var format: ReportFormat = .text
 
     func validate() throws {
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format \(format): expected text or json") }
     }
 
     func run() throws {
         let report = MachineReport(Machine.current())
-        Terminal.standardOutput(format == "json" ? try jsonText(report) : report.text)
+        Terminal.standardOutput(try format.render(report, text: \.text))
     }
 }

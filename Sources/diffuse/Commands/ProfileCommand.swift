@@ -31,29 +31,31 @@ struct ProfileCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: ArgumentHelp("Schedule to profile (see `diffuse variants`).", valueName: "name"))
     var variant: String
 
-    @Option(name: .long, help: "Steps in the profiled run.")
+    @Option(name: .long, parsing: .unconditional, help: "Steps in the profiled run.")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|json"))
-    var format: String = "text"
+    @Option(name: .long, help: "Output format.")
+    var format: ReportFormat = .text
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format \(format): expected text or json") }
+        try ThreadCount.validate(threads)
     }
 
     func run() throws {
         let problem = try model.problem()
         let schedule = try ScheduleRegistry.named(variant)
-        let profile = try PhaseProfiler(problem: problem, iterations: iterations, threads: threads).profile(schedule)
-        Terminal.standardOutput(format == "json" ? try jsonText(profile) : profile.render())
+        var profiler = PhaseProfiler(problem: problem, iterations: iterations, threads: threads)
+        profiler.machine = try machineOptions.description()
+        let profile = try profiler.profile(schedule)
+        Terminal.standardOutput(try format.render(profile) { $0.render() })
     }
 }

@@ -27,19 +27,18 @@ struct RooflineCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Precision of the in-cache measurement.", valueName: "double|float"))
     var precision: String = "double"
 
-    @Option(name: .long, help: ArgumentHelp("Threads (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
-    @Option(name: .long, help: "STREAM trials per kernel (the best counts).")
+    @Option(name: .long, parsing: .unconditional, help: "STREAM trials per kernel (the best counts).")
     var trials: Int = 10
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|json"))
-    var format: String = "text"
+    @Option(name: .long, help: "Output format.")
+    var format: ReportFormat = .text
 
     func validate() throws {
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        try ThreadCount.validate(threads)
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format \(format): expected text or json") }
     }
 
     func run() throws {
@@ -47,10 +46,11 @@ struct RooflineCommand: ParsableCommand {
             machine: Machine.current(), schedules: ScheduleRegistry.distinct, precision: try Precision(parsing: precision),
             threads: threads, budget: 0.2, trials: trials)
         let roofline = try meter.measure { Terminal.standardError($0 + "\n") }
-        if format == "json" {
-            Terminal.standardOutput(try jsonText(roofline))
-            return
-        }
+        Terminal.standardOutput(try format.render(roofline, text: text))
+    }
+
+    /// The ceilings, one block per measurement.
+    private func text(_ roofline: Roofline) -> String {
         var lines = ["Memory bandwidth (STREAM, \(roofline.threads) threads, arrays of \(formatBytes(roofline.bandwidth.first?.arrayBytes ?? 0)))"]
         for result in roofline.bandwidth {
             lines.append("  \(result.kernel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(significant(result.bytesPerSecond / 1e9, 3)) GB/s  (best of \(result.trialSeconds.count), \(formatSeconds(result.bestSeconds)))")
@@ -72,6 +72,6 @@ struct RooflineCommand: ParsableCommand {
             lines.append("  \(rate.schedule.padding(toLength: 18, withPad: " ", startingAt: 0)) \(formatRate(rate.updatesPerSecond)) updates/s")
         }
         lines.append("  ceiling: \(formatRate(roofline.inCache.updatesPerSecond)) updates/s (\(roofline.inCache.schedule))")
-        Terminal.standardOutput(lines.joined(separator: "\n") + "\n")
+        return lines.joined(separator: "\n") + "\n"
     }
 }

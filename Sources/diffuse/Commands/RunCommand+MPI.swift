@@ -24,16 +24,20 @@ extension RunCommand {
             throw CommandFailure("this diffuse was built without MPI, so mpirun would start \(MPILaunch.size ?? 0) separate runs: "
                 + "build with `\(MPILaunch.buildCommand)` (\(MPILaunch.installHint))")
         }
+        guard animate == nil, checkpoint == nil, checkpointEvery == nil, resume == nil else {
+            throw CommandFailure("under mpirun, --animate, --checkpoint and --resume are not supported yet: run them with one process")
+        }
         if let output, !output.hasSuffix(".npy") {
             throw CommandFailure("under mpirun, --output must be a .npy file (written collectively with MPI-IO), got \(output)")
         }
         if let haloDepth, haloDepth < 1 { throw CommandFailure("--halo-depth must be at least 1, got \(haloDepth)") }
         let problem = try model.problem()
+        let iterations = try RunLength.steps(iterations: iterations, time: time, dt: problem.dt)
         let schedule = try ScheduleRegistry.named(variant)
         var snapshots: DistributedRequest.Snapshots? = nil
         if let every, let outputDir {
             let command = self
-            snapshots = .init(every: every, folder: outputDir) { command.snapshotPath(step: $0) }
+            snapshots = .init(every: every, folder: outputDir) { command.snapshotPath(step: $0, of: iterations) }
         }
         let request = DistributedRequest(problem: problem, iterations: iterations, schedule: schedule,
                                          threadsPerRank: threads == 0 ? 1 : threads, haloDepth: haloDepth, output: output,
@@ -56,6 +60,16 @@ extension RunCommand {
                            initial: outcome.initial, final: outcome.final, files: outcome.files),
             outcome: outcome)
         Terminal.standardOutput(json ? try jsonText(report) : report.text)
+    }
+}
+
+extension RunCommand {
+    /// `DIR/step_NNN.npy`, the step padded to the digits of the last step, as the one-process run names them.
+    func snapshotPath(step: Int, of steps: Int) -> String {
+        let number = String(step), digits = String(steps).count
+        let name = "step_" + String(repeating: "0", count: max(0, digits - number.count)) + number + ".npy"
+        let folder = outputDir ?? "."
+        return folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 }
 

@@ -41,6 +41,7 @@ struct StatCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: ArgumentHelp("Schedule to count (see `diffuse variants`; default fused).", valueName: "name"))
     var variant: String?
@@ -48,10 +49,10 @@ struct StatCommand: ParsableCommand {
     @Flag(name: .long, help: "Count every schedule and print one comparison table.")
     var all = false
 
-    @Option(name: .long, help: "Steps per run.")
+    @Option(name: .long, parsing: .unconditional, help: "Steps per run.")
     var iterations: Int = 500
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Counted runs (perf's -r).", valueName: "n"))
@@ -60,14 +61,13 @@ struct StatCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Comma-separated events (default: the seed's list).", valueName: "a,b,…"))
     var events: String?
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "text|json"))
-    var format: String = "text"
+    @Option(name: .long, help: "Output format.")
+    var format: ReportFormat = .text
 
     func validate() throws {
         guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
+        try ThreadCount.validate(threads)
         guard repeats >= 1 else { throw ValidationError("--repeat must be at least 1, got \(repeats)") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format \(format): expected text or json") }
         if let events {
             do { _ = try PerfEvent.parseList(events) } catch { throw ValidationError("--events: \(error)") }
         }
@@ -77,19 +77,20 @@ struct StatCommand: ParsableCommand {
 
     func run() throws {
         let problem = try model.problem()
-        let plan = StatPlan(problem: problem, iterations: iterations, threads: threads, repeats: repeats,
+        var plan = StatPlan(problem: problem, iterations: iterations, threads: threads, repeats: repeats,
                             events: try events.map { try PerfEvent.parseList($0) } ?? PerfEvent.seedEvents)
+        plan.machine = try machineOptions.description()
         if all {
             let runner = StatRunner(plan: plan, meter: PerfKitRunMeter())
             let progress = StatProgress()
             let comparison = try runner.compare(ScheduleRegistry.distinct) { progress.show("[\($1)/\($2)] \($0)…") }
             progress.finish()
-            Terminal.standardOutput(format == "json" ? try jsonText(comparison) : comparison.text)
+            Terminal.standardOutput(try format.render(comparison, text: \.text))
             return
         }
         let schedule = try ScheduleRegistry.named(variant ?? "fused")
         let result = try StatRunner(plan: plan).stat(schedule)
-        Terminal.standardOutput(format == "json" ? try jsonText(result) : result.text)
+        Terminal.standardOutput(try format.render(result, text: \.text))
     }
 }
 

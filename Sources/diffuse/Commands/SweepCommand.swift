@@ -43,6 +43,7 @@ struct SweepCommand: ParsableCommand {
     )
 
     @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
 
     @Option(name: .long, help: ArgumentHelp("Schedule to measure (see `diffuse variants`).", valueName: "name"))
     var variant: String = "fused"
@@ -56,17 +57,17 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Sizes per doubling of the side (1 to 16).", valueName: "n"))
     var stepsPerOctave: Int = 2
 
-    @Option(name: .long, help: ArgumentHelp("Steps N of the short timed runs at every size; the long ones take 2N (default: chosen per size from --budget).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Steps N of the short timed runs at every size; the long ones take 2N (default: chosen per size from --budget).", valueName: "n"))
     var iterations: Int?
 
     @Option(name: .long, help: ArgumentHelp("Seconds of timed runs per size, all together, when --iterations is not given.", valueName: "seconds"))
     var budget: Double = 0.2
 
-    @Option(name: .long, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads for parallel schedules (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "table|json|csv"))
-    var format: String = "table"
+    @Option(name: .long, help: "Output format.")
+    var format: SweepFormat = .table
 
     func validate() throws {
         guard from >= Problem.minimumSide else { throw ValidationError("--from must be at least \(Problem.minimumSide), got \(from)") }
@@ -78,8 +79,7 @@ struct SweepCommand: ParsableCommand {
         guard budget > 0, budget.isFinite, budget <= 3600 else {
             throw ValidationError("--budget must be a positive number of seconds (at most 3600), got \(budget)")
         }
-        guard threads >= 0 else { throw ValidationError("--threads must be 0 (all cores) or more, got \(threads)") }
-        guard ["table", "json", "csv"].contains(format) else { throw ValidationError("--format \(format): expected table, json or csv") }
+        try ThreadCount.validate(threads)
         if model.size != nil { throw ValidationError("--size does not apply to sweep: use --from and --to") }
         if model.initial.hasPrefix("file:") { throw ValidationError("--initial file:… does not apply to sweep: the file would fix the size") }
     }
@@ -88,17 +88,18 @@ struct SweepCommand: ParsableCommand {
         let schedule = try ScheduleRegistry.named(variant)
         var problem = try model.problem()
         (problem.rows, problem.cols) = (from, from)
-        let plan = SweepPlan(problem: problem, from: from, to: to, stepsPerOctave: stepsPerOctave, iterations: iterations,
+        var plan = SweepPlan(problem: problem, from: from, to: to, stepsPerOctave: stepsPerOctave, iterations: iterations,
                              budget: budget, threads: threads)
+        plan.machine = try machineOptions.description()
         let progress = StatProgress()
         let report = try SweepRunner(plan: plan, caches: Machine.current(probeCounters: false).caches).run(schedule) { point in
             progress.show("\(point.rows)² done: \(formatRate(point.updatesPerSecond)) updates/s…")
         }
         progress.finish()
         switch format {
-        case "json": Terminal.standardOutput(try jsonText(report))
-        case "csv": Terminal.standardOutput(report.csv)
-        default: Terminal.standardOutput(report.text)
+        case .json: Terminal.standardOutput(try jsonText(report))
+        case .csv: Terminal.standardOutput(report.csv)
+        case .table: Terminal.standardOutput(report.text)
         }
     }
 }

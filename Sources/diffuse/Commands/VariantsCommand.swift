@@ -18,35 +18,28 @@ struct VariantsCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Output format.", valueName: "table|markdown|csv|json"))
-    var format: String = "table"
-
-    func validate() throws {
-        guard ["table", "markdown", "csv", "json"].contains(format) else {
-            throw ValidationError("--format \(format): expected table, markdown, csv or json")
-        }
-    }
+    @Option(name: .long, help: "Output format.")
+    var format: TableFormat = .table
 
     func run() throws {
         let schedules = ScheduleRegistry.all.map(\.descriptor)
-        if format == "json" {
-            Terminal.standardOutput(try jsonText(VariantList(schedules: schedules, peers: PeerCatalog.all.map(PeerEntry.init))))
-            return
-        }
         var table = Table(columns: [
             .init("name", .left), .init("seed counterpart", .left), .init("cores", .left), .init("supports", .left), .init("lesson", .left),
         ])
         for schedule in schedules {
-            table.rows.append([schedule.name, schedule.seedCounterpart, schedule.isParallel ? "all" : "1", schedule.supports, schedule.lesson])
+            // What the schedule may use; `bench` and `stat` report what it used on a workload.
+            let cores = if schedule.isParallel { "all" } else { "1" }
+            table.rows.append([schedule.name, schedule.seedCounterpart, cores, schedule.supports, schedule.lesson])
         }
         var peers = Table(columns: [.init("peer (bench --peers)", .left), .init("language", .left), .init("seed counterpart", .left), .init("lesson", .left)])
         for peer in PeerCatalog.all {
             peers.rows.append([peer.name, peer.language.rawValue, peer.seedCounterpart ?? "(beyond the seed)", peer.lesson])
         }
         switch format {
-        case "markdown": Terminal.standardOutput(table.markdown + "\n" + peers.markdown)
-        case "csv": Terminal.standardOutput(table.csv)
-        default: Terminal.standardOutput(table.text + "\n" + peers.text)
+        case .json: Terminal.standardOutput(try jsonText(VariantList(schedules: schedules, peers: PeerCatalog.all.map(PeerEntry.init))))
+        case .markdown: Terminal.standardOutput(table.markdown + "\n" + peers.markdown)
+        case .csv: Terminal.standardOutput(table.csv)
+        case .table: Terminal.standardOutput(table.text + "\n" + peers.text)
         }
     }
 }

@@ -42,7 +42,7 @@ struct ModelOptions: ParsableArguments {
         var initialCondition = try InitialCondition(parsing: initial)
         if let width {
             guard case .gaussian = initialCondition else {
-                throw CommandFailure("--width applies to the gaussian initial field only (got --initial \(initial))")
+                throw UsageFailure("--width applies to the gaussian initial field only (got --initial \(initial))")
             }
             guard width.isFinite, width > 0 else { throw DiffusionError.invalidWidth(String(width)) }
             initialCondition = .gaussian(width: width)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// Standard output and error, written with write(2): each call goes out
 /// whole and at once, so progress on standard error and results on standard
@@ -11,24 +12,39 @@ enum Terminal {
     /// True when standard error is a terminal (so progress may be drawn there).
     static var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
-    /// Writes `text` to standard output.
-    static func standardOutput(_ text: String) { write(text, to: STDOUT_FILENO) }
+    /// Writes `text` to standard output, remembering a failure (`outputError`).
+    static func standardOutput(_ text: String) {
+        let code = write(text, to: STDOUT_FILENO)
+        if code != 0 { outputFailure.store(code, ordering: .relaxed) }
+    }
 
     /// Writes `text` to standard error.
-    static func standardError(_ text: String) { write(text, to: STDERR_FILENO) }
+    static func standardError(_ text: String) { _ = write(text, to: STDERR_FILENO) }
 
-    private static func write(_ text: String, to descriptor: Int32) {
+    /// The errno of the first failed write to standard output (a full disk,
+    /// `> /dev/full`, a closed pipe), or nil: results that never arrived must
+    /// not end in a success status.
+    static var outputError: Int32? {
+        let code = outputFailure.load(ordering: .relaxed)
+        return code == 0 ? nil : code
+    }
+
+    private static let outputFailure = Atomic<Int32>(0)
+
+    /// Writes all of `text`; returns 0 or the errno of the failure.
+    private static func write(_ text: String, to descriptor: Int32) -> Int32 {
         var text = text
-        text.withUTF8 { bytes in
+        return text.withUTF8 { bytes in
             var done = 0
             while done < bytes.count {
                 let result = systemWrite(descriptor, bytes.baseAddress! + done, bytes.count - done)
                 if result < 0 {
                     if errno == EINTR { continue }
-                    return  // a closed pipe: nothing more can be said
+                    return errno
                 }
                 done += result
             }
+            return 0
         }
     }
 }

@@ -79,21 +79,9 @@ protocol StencilScalar: DiffusionScalar {
 enum ColumnEdge: Sendable {
     /// The neighbour is in memory, one cell beyond the segment (an inner tile).
     case inMemory
-    /// Periodic: the segment is a whole row; the neighbour is its other end.
-    case wrap
-    /// Reflecting: the edge cell is its own neighbour.
-    case reflect
-    /// Fixed: the neighbour holds `StencilStrip.fixedValue`.
-    case fixed
-
-    /// The rule at the grid's left and right edge for `boundary`.
-    init(_ boundary: Boundary) {
-        switch boundary {
-        case .periodic: self = .wrap
-        case .reflecting: self = .reflect
-        case .fixed: self = .fixed
-        }
-    }
+    /// The segment is a whole row and ends at the grid's edge: the neighbour
+    /// is what the boundary rule puts there (`Boundary.value(_:of:count:fixedValue:)`).
+    case boundary
 }
 
 /// Up to four adjacent rows to advance by one step.
@@ -115,6 +103,8 @@ struct StencilStrip<Scalar: StencilScalar> {
     var count: Int
     var west: ColumnEdge
     var east: ColumnEdge
+    /// The rule at a `.boundary` edge.
+    var boundary: Boundary
     /// r = D·dt/dx² in this precision.
     var coefficient: Scalar
     /// V of a fixed boundary (unused otherwise).
@@ -130,7 +120,12 @@ struct GridEdges<Scalar: StencilScalar> {
     /// the south neighbour of the last row under `fixed`. Unused otherwise.
     var ghostRow: UnsafePointer<Scalar>?
 
-    var columnEdge: ColumnEdge { ColumnEdge(boundary) }
+    /// Row `index` (−1 ≤ index ≤ rows) of the grid at `base`, the rows beyond
+    /// its edges by the boundary rule (`Boundary.row(_:of:rows:cols:ghostRow:)`).
+    @inline(__always)
+    func row(_ index: Int, of base: UnsafePointer<Scalar>, rows: Int, cols: Int) -> UnsafePointer<Scalar> {
+        boundary.row(index, of: base, rows: rows, cols: cols, ghostRow: ghostRow)
+    }
 }
 
 extension Double: StencilScalar {
@@ -195,14 +190,8 @@ private func stepBand<Scalar: StencilScalar>(
     source: UnsafePointer<Scalar>, target: UnsafeMutablePointer<Scalar>,
     rows: Int, cols: Int, band: Range<Int>, edges: GridEdges<Scalar>
 ) {
-    let edge = edges.columnEdge
     @inline(__always) func row(_ i: Int) -> UnsafePointer<Scalar> {
-        if i >= 0 && i < rows { return source + i &* cols }
-        switch edges.boundary {
-        case .periodic: return source + (i < 0 ? rows - 1 : 0) &* cols
-        case .reflecting: return source + (i < 0 ? 0 : rows - 1) &* cols
-        case .fixed: return edges.ghostRow!
-        }
+        edges.row(i, of: source, rows: rows, cols: cols)
     }
     var i = band.lowerBound
     while i < band.upperBound {
@@ -213,7 +202,7 @@ private func stepBand<Scalar: StencilScalar>(
             rows: k, north: row(i - 1), centre: (c0, c1, c2, c3), south: row(i + k),
             // Rows beyond the strip are not formed: they may lie past the grid.
             output: (o0, k > 1 ? o0 + cols : o0, k > 2 ? o0 + 2 &* cols : o0, k > 3 ? o0 + 3 &* cols : o0),
-            count: cols, west: edge, east: edge,
+            count: cols, west: .boundary, east: .boundary, boundary: edges.boundary,
             coefficient: edges.coefficient, fixedValue: edges.fixedValue)
         stencilStrip(strip)
         i &+= k
@@ -248,9 +237,7 @@ private func stripRows<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ k: In
 private func westGhost<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ row: UnsafePointer<Scalar>) -> Scalar {
     switch s.west {
     case .inMemory: row[-1]
-    case .wrap: row[s.count - 1]
-    case .reflect: row[0]
-    case .fixed: s.fixedValue
+    case .boundary: s.boundary.value(-1, of: row, count: s.count, fixedValue: s.fixedValue)
     }
 }
 
@@ -259,9 +246,7 @@ private func westGhost<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ row: 
 private func eastGhost<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ row: UnsafePointer<Scalar>) -> Scalar {
     switch s.east {
     case .inMemory: row[s.count]
-    case .wrap: row[0]
-    case .reflect: row[s.count - 1]
-    case .fixed: s.fixedValue
+    case .boundary: s.boundary.value(s.count, of: row, count: s.count, fixedValue: s.fixedValue)
     }
 }
 

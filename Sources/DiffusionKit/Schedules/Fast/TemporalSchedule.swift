@@ -1,3 +1,5 @@
+import Hardware
+
 /// `temporal`: temporal blocking — several steps per sweep over memory, on
 /// all cores.
 ///
@@ -30,11 +32,13 @@
 /// levels carry column halos the same way (virtual columns under periodic,
 /// where level 0 is gathered, wrapping, into one more ring).
 ///
-/// Depth (`TemporalPlan`): 8 steps per sweep when both grids fit the L3 cache
-/// (the 640² seed: the grid's round trip through L3 is cheap, depths 4–12 are
-/// within 2 %), 16 when they do not (4096²: 16 beats 8 by 20 %); at most a
-/// quarter of a band's rows, and `steps` spread evenly over the sweeps
-/// (50 steps: 13 + 13 + 12 + 12, not 16 + 16 + 16 + 2).
+/// Depth (`TemporalPlan`, from `context.machine`'s caches): 8 steps per
+/// sweep when both grids fit the last-level cache (the grid's round trip
+/// through it is cheap), 16 when they do not; at most a quarter of a band's
+/// rows, and `steps` spread evenly over the sweeps (50 steps: 13 + 13 + 12 +
+/// 12, not 16 + 16 + 16 + 2). Measured on a 2-core Zen 4 with 1 MiB L2 and
+/// 32 MiB L3 (see RESULTS.md): on the 640² seed depths 4–12 were within 2 %;
+/// on 4096², 16 beat 8 by 20 %.
 ///
 /// Memory traffic per update: 8 + 8 bytes (Double; 4 + 4 Float) of grid per
 /// D updates — the input read once, the output written once per sweep — plus
@@ -46,9 +50,9 @@
 /// (D − 1)/band of the rows and 2D/tile of the columns (2–4 %).
 ///
 /// Edge cases: steps not divisible by D give sweeps of two depths; grids
-/// whose two copies fit the threads' L2 caches (up to 256² Double on two
-/// cores), and tiny ones, run one step per sweep, D = 1 (unless a depth is
-/// given) with `parallel`'s band kernel, so `temporal` is never much slower
+/// whose two copies fit the threads' L2 caches (up to 362² Double on two
+/// cores with 1 MiB L2 each, 256² with 512 KiB), and tiny ones, run one step
+/// per sweep, D = 1 (unless a depth is given) with `parallel`'s band kernel, so `temporal` is never much slower
 /// than `parallel`; threads are chosen as in `parallel`, and by default also
 /// so that each band has 16 rows. Bit-identical to `ReferenceSchedule`: every cell of
 /// every level is computed by the same kernel from the same values.
@@ -224,8 +228,11 @@ public struct TemporalSchedule: Schedule {
         @inline(__always) func input(_ t: Int, _ row: Int, _ column: Int) -> UnsafePointer<Scalar> {
             var v = row
             if !periodic && (v < 0 || v >= rows) {
-                if case .fixed = edges.boundary { return edges.ghostRow! + column }
-                v = v < 0 ? 0 : rows - 1  // reflecting: the edge row itself
+                // Levels stop at the grid's edge: the row beyond is the rule's.
+                switch edges.boundary.neighbour(at: v, count: rows) {
+                case .cell(let inside): v = inside
+                case .fixedValue: return edges.ghostRow! + column
+                }
             }
             if t == 0 && !gathers {
                 return UnsafePointer(source + ((periodic ? modulo(v, rows) : v) &* cols &+ column))
@@ -255,7 +262,6 @@ public struct TemporalSchedule: Schedule {
         }
 
         func run() {
-            let columnEdge = edges.columnEdge
             let gathering = gathers
             var gathered = levelRows(0).lowerBound
             var rounds = 0
@@ -286,8 +292,8 @@ public struct TemporalSchedule: Schedule {
                     let c = columns.lowerBound
                     // The grid's edge applies where a level reaches it without
                     // a halo beyond: always for whole rows, else only when not periodic.
-                    let west: ColumnEdge = wholeRows || (!periodic && c == 0) ? columnEdge : .inMemory
-                    let east: ColumnEdge = wholeRows || (!periodic && columns.upperBound == cols) ? columnEdge : .inMemory
+                    let west: ColumnEdge = wholeRows || (!periodic && c == 0) ? .boundary : .inMemory
+                    let east: ColumnEdge = wholeRows || (!periodic && columns.upperBound == cols) ? .boundary : .inMemory
                     let c0 = input(t - 1, start, c)
                     let c1 = k > 1 ? input(t - 1, start + 1, c) : c0
                     let c2 = k > 2 ? input(t - 1, start + 2, c) : c0
@@ -299,7 +305,7 @@ public struct TemporalSchedule: Schedule {
                     Scalar.updateStrip(StencilStrip(
                         rows: k, north: input(t - 1, start - 1, c), centre: (c0, c1, c2, c3),
                         south: input(t - 1, start + k, c), output: (o0, o1, o2, o3),
-                        count: columns.count, west: west, east: east,
+                        count: columns.count, west: west, east: east, boundary: edges.boundary,
                         coefficient: edges.coefficient, fixedValue: edges.fixedValue))
                 }
             }
@@ -322,16 +328,20 @@ struct TemporalPlan {
 
     var isTiled: Bool { tiles.count > 1 }
 
-    /// What the rings of one thread may take: the core's L2. (Half of it, as
-    /// first planned, made tiles too narrow: on 4096² Double, tiles of 1024
-    /// columns at depth 16 — rings of 1.1 MB — beat 453-column tiles by 12 %.)
-    static var ringBudgetBytes: Int { FastSupport.level2CacheBytes }
-    /// Steps per sweep for grids whose two copies fit the L3 cache: their
-    /// round trip is cheap, and deeper sweeps only add halo work (640²: depths
-    /// 4–12 within 2 %, 16 up to 6 % slower).
+    /// What the rings of one thread may take: its core's L2
+    /// (`MachineDescription.level2BytesPerCore`). Half of it, as first
+    /// planned, made tiles too narrow: measured on a 2-core Zen 4 with 1 MiB
+    /// L2 (see RESULTS.md), on 4096² Double, tiles of 1024 columns at depth 16
+    /// — rings of 1.1 MB — beat 453-column tiles by 12 %.
+    static func ringBudgetBytes(_ machine: MachineDescription) -> Int { machine.level2BytesPerCore }
+    /// Steps per sweep for grids whose two copies fit the last-level cache:
+    /// their round trip is cheap, and deeper sweeps only add halo work
+    /// (measured on a 2-core Zen 4, 32 MiB L3, 640² Double: depths 4–12
+    /// within 2 %, 16 up to 6 % slower).
     static let cachedDepth = 8
-    /// Steps per sweep for larger grids, whose round trip goes to DRAM (4096²
-    /// Double: 0.112 s at 16 against 0.142 s at 12 and 0.144 s at 8).
+    /// Steps per sweep for larger grids, whose round trip goes to DRAM
+    /// (measured on the same Zen 4, 4096² Double: 0.112 s at 16 against
+    /// 0.142 s at 12 and 0.144 s at 8).
     static let streamingDepth = 16
     /// A band has at least this many rows, so that halos stay a small part.
     static let minimumBandRows = 16
@@ -345,25 +355,30 @@ struct TemporalPlan {
         return context.threads == 0 ? max(1, min(members, rows / minimumBandRows)) : members
     }
 
-    init(rows: Int, cols: Int, scalarBytes: Int, steps: Int, context: ExecutionContext = .init(),
+    /// The plan for a rows × cols grid of `scalarBytes`-byte cells stepped
+    /// `steps` times on `context.machine` with `context.threads`; `depth` and
+    /// `tileWidth` override the derived values.
+    init(rows: Int, cols: Int, scalarBytes: Int, steps: Int, context: ExecutionContext,
          depth requested: Int? = nil, tileWidth requestedWidth: Int? = nil) {
+        let machine = context.machine
         let members = Self.members(context: context, rows: rows, cols: cols)
         bands = FastSupport.bands(rows: rows, members: members)
         let shortestBand = bands.map(\.count).min()!
         // Two grids that fit the threads' L2 caches have nothing to gain from
-        // blocking; two that fit L3 a little (the round trip through L3 is
-        // cheap); larger ones a lot.
+        // blocking; two that fit the last level a little (the round trip
+        // through L3 is cheap); larger ones a lot.
         let gridBytes = rows * cols * scalarBytes
-        let preferred = 2 * gridBytes <= members * FastSupport.level2CacheBytes ? 1
-            : 2 * gridBytes <= FastSupport.level3CacheBytes ? Self.cachedDepth : Self.streamingDepth
+        let ringBudget = Self.ringBudgetBytes(machine)
+        let preferred = 2 * gridBytes <= members * ringBudget ? 1
+            : 2 * gridBytes <= machine.lastLevelBytes ? Self.cachedDepth : Self.streamingDepth
         let automatic = max(1, min(preferred, shortestBand / 4))
         depth = max(1, min(requested ?? automatic, steps))
 
         // Tiles whose rings, halos included, fit the budget.
         let slotBytes = TemporalSchedule.ringSlots * scalarBytes * max(1, depth - 1)
         var width = requestedWidth ?? cols
-        if requestedWidth == nil && depth > 1 && slotBytes * cols > Self.ringBudgetBytes {
-            width = max(Self.minimumTileWidth, Self.ringBudgetBytes / slotBytes - 2 * depth)
+        if requestedWidth == nil && depth > 1 && slotBytes * cols > ringBudget {
+            width = max(Self.minimumTileWidth, ringBudget / slotBytes - 2 * depth)
         }
         guard width < cols else {
             tiles = [0 ..< cols]

@@ -34,10 +34,10 @@ final class ThreadTeam: Sendable {
     /// shutdown during a run, take turns.
     private let threads = Mutex<[pthread_t]>([])
 
-    /// Threads ever started by any team (for tests: teams are reused, not remade).
-    static let threadsStarted = Atomic<Int>(0)
-    /// Team threads currently alive (for tests: shutdown joins them all).
-    static let threadsAlive = Atomic<Int>(0)
+    /// This team's worker threads, started and alive: per team, so that a
+    /// test counts only the threads of the team it made, whatever other
+    /// tests running in parallel start.
+    let counters = TeamCounters()
 
     /// A team of `size` members: the caller of `run` and `size − 1` threads,
     /// started by the first run.
@@ -94,7 +94,7 @@ final class ThreadTeam: Sendable {
         var started: [pthread_t] = []
         for member in 1 ..< size {
             let context = Unmanaged.passRetained(
-                WorkerContext(state: state, member: member, generation: generation)).toOpaque()
+                WorkerContext(state: state, counters: counters, member: member, generation: generation)).toOpaque()
             #if canImport(Glibc)
             var thread = pthread_t()
             let status = pthread_create(&thread, nil, { context in
@@ -112,8 +112,8 @@ final class ThreadTeam: Sendable {
             precondition(status == 0, "pthread_create failed: \(status)")
             started.append(thread!)
             #endif
-            Self.threadsStarted.add(1, ordering: .relaxed)
-            Self.threadsAlive.add(1, ordering: .relaxed)
+            counters.started.add(1, ordering: .relaxed)
+            counters.alive.add(1, ordering: .relaxed)
         }
         return started
     }
@@ -148,17 +148,29 @@ final class ThreadTeam: Sendable {
     private static func workerMain(_ context: UnsafeMutableRawPointer) {
         let worker = Unmanaged<WorkerContext>.fromOpaque(context).takeRetainedValue()
         worker.state.serve(member: worker.member, from: worker.generation)
-        threadsAlive.subtract(1, ordering: .relaxed)
+        worker.counters.alive.subtract(1, ordering: .relaxed)
     }
+}
+
+/// Worker threads of one team (for tests: teams are reused, not remade, and
+/// shutdown joins them all). Held apart from the team, so that a test can
+/// still read it after the team is gone.
+final class TeamCounters: Sendable {
+    /// Threads ever started.
+    let started = Atomic<Int>(0)
+    /// Threads alive now (decremented as each exits).
+    let alive = Atomic<Int>(0)
 }
 
 private final class WorkerContext {
     let state: TeamState
+    let counters: TeamCounters
     let member: Int
     /// The job generation when the thread was started: it waits for the next.
     let generation: Int
-    init(state: TeamState, member: Int, generation: Int) {
+    init(state: TeamState, counters: TeamCounters, member: Int, generation: Int) {
         self.state = state
+        self.counters = counters
         self.member = member
         self.generation = generation
     }

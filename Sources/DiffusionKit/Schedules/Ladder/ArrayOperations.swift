@@ -115,33 +115,32 @@ enum ArrayOperations {
         case (1, 0):
             // out[1:, :] = source[:-1, :]; row 0 receives the row beyond.
             (z + cols).update(from: x, count: (rows - 1) * cols)
-            fillRow(z, cols: cols, from: edgeRow(x, rows: rows, cols: cols, wrappingFrom: rows - 1, own: 0, boundary), ghost: ghost)
+            fillRow(z, cols: cols, from: edgeRow(x, rows: rows, cols: cols, beyond: -1, boundary), ghost: ghost)
         case (-1, 0):
             // out[:-1, :] = source[1:, :]; row rows−1 receives the row beyond.
             z.update(from: x + cols, count: (rows - 1) * cols)
             fillRow(z + (rows - 1) * cols, cols: cols,
-                    from: edgeRow(x, rows: rows, cols: cols, wrappingFrom: 0, own: rows - 1, boundary), ghost: ghost)
+                    from: edgeRow(x, rows: rows, cols: cols, beyond: rows, boundary), ghost: ghost)
         case (1, 1):
             // out[:, 1:] = source[:, :-1]; column 0 receives the column beyond.
             for i in 0 ..< rows { (z + i * cols + 1).update(from: x + i * cols, count: cols - 1) }
-            fillColumn(z, rows: rows, cols: cols, at: 0, from: x, wrappingFrom: cols - 1, boundary, ghost: ghost)
+            fillColumn(z, rows: rows, cols: cols, at: 0, from: x, beyond: -1, boundary, ghost: ghost)
         default:
             // out[:, :-1] = source[:, 1:]; column cols−1 receives the column beyond.
             for i in 0 ..< rows { (z + i * cols).update(from: x + i * cols + 1, count: cols - 1) }
-            fillColumn(z, rows: rows, cols: cols, at: cols - 1, from: x, wrappingFrom: 0, boundary, ghost: ghost)
+            fillColumn(z, rows: rows, cols: cols, at: cols - 1, from: x, beyond: cols, boundary, ghost: ghost)
         }
     }
 
-    /// The row of `x` that stands beyond an edge row: the opposite edge row
-    /// (periodic), the edge row itself (reflecting), or nil for a fixed value.
+    /// The row of `x` at index `beyond` (−1 or rows), as the boundary rule
+    /// puts it there (`Boundary.neighbour(at:count:)`), or nil for a fixed value.
     @inline(__always)
     private static func edgeRow<Scalar>(
-        _ x: UnsafePointer<Scalar>, rows: Int, cols: Int, wrappingFrom opposite: Int, own: Int, _ boundary: Boundary
+        _ x: UnsafePointer<Scalar>, rows: Int, cols: Int, beyond index: Int, _ boundary: Boundary
     ) -> UnsafePointer<Scalar>? {
-        switch boundary {
-        case .periodic: x + opposite * cols
-        case .reflecting: x + own * cols
-        case .fixed: nil
+        switch boundary.neighbour(at: index, count: rows) {
+        case .cell(let row): x + row * cols
+        case .fixedValue: nil
         }
     }
 
@@ -150,17 +149,16 @@ enum ArrayOperations {
         if let row { z.update(from: row, count: cols) } else { z.update(repeating: ghost, count: cols) }
     }
 
-    /// Writes column `column` of `z` from the column of `x` beyond it:
-    /// `opposite` (periodic), `column` itself (reflecting) or `ghost` (fixed).
+    /// Writes column `column` of `z` from the column of `x` at index `beyond`
+    /// (−1 or cols) by the boundary rule, or `ghost` for a fixed value.
     @inline(__always)
     private static func fillColumn<Scalar>(
         _ z: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, at column: Int,
-        from x: UnsafePointer<Scalar>, wrappingFrom opposite: Int, _ boundary: Boundary, ghost: Scalar
+        from x: UnsafePointer<Scalar>, beyond index: Int, _ boundary: Boundary, ghost: Scalar
     ) {
-        switch boundary {
-        case .periodic: for i in 0 ..< rows { z[i * cols + column] = x[i * cols + opposite] }
-        case .reflecting: for i in 0 ..< rows { z[i * cols + column] = x[i * cols + column] }
-        case .fixed: for i in 0 ..< rows { z[i * cols + column] = ghost }
+        switch boundary.neighbour(at: index, count: cols) {
+        case .cell(let source): for i in 0 ..< rows { z[i * cols + column] = x[i * cols + source] }
+        case .fixedValue: for i in 0 ..< rows { z[i * cols + column] = ghost }
         }
     }
 }

@@ -13,12 +13,12 @@
 ///
 /// Every row is computed from three row pointers — north, middle, south. For
 /// rows 1 ..< rows−1 they are the neighbouring rows; for the first and last
-/// row the missing one is the opposite edge row (`periodic`), the edge row
-/// itself (`reflecting`) or a ghost row of V (`fixed(V)`, allocated once per
-/// call). Within a row, columns 1 ..< cols−1 are a branch-free loop the
-/// compiler vectorises; columns 0 and cols−1 take their west or east
-/// neighbour from the boundary rule. So the boundary is decided once per
-/// edge, never per cell.
+/// row the missing one is the row the boundary rule puts there
+/// (`Boundary.row`: the opposite edge row, the edge row itself, or a ghost
+/// row of V allocated once per call). Within a row, columns 1 ..< cols−1 are
+/// a branch-free loop the compiler vectorises; columns 0 and cols−1 take
+/// their west or east neighbour from the same rule (`Boundary.value`). So the
+/// boundary is decided once per edge, never per cell.
 ///
 /// Phases: "step", once per step. No step allocates.
 public struct FusedSchedule: Schedule {
@@ -70,16 +70,10 @@ public struct FusedSchedule: Schedule {
         _ u: UnsafePointer<Scalar>, into out: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, r: Scalar,
         boundary: Boundary, ghostRow: UnsafePointer<Scalar>
     ) {
-        let first = u, last = u + (rows - 1) * cols
-        // The rows beyond the first and the last.
-        let aboveFirst, belowLast: UnsafePointer<Scalar>
-        switch boundary {
-        case .periodic: (aboveFirst, belowLast) = (last, first)
-        case .reflecting: (aboveFirst, belowLast) = (first, last)
-        case .fixed: (aboveFirst, belowLast) = (ghostRow, ghostRow)
-        }
+        // The rows beyond the first and the last, by the boundary rule.
+        let aboveFirst = boundary.row(-1, of: u, rows: rows, cols: cols, ghostRow: ghostRow)
+        let belowLast = boundary.row(rows, of: u, rows: rows, cols: cols, ghostRow: ghostRow)
         let ghost = Scalar(boundary.fixedValue ?? 0)
-        let periodic = boundary == .periodic, reflecting = boundary == .reflecting
 
         /// Row `i` from its north, middle and south rows.
         @inline(__always)
@@ -90,8 +84,8 @@ public struct FusedSchedule: Schedule {
                 o[j] = c + r * ((((south[j] + north[j]) + mid[j + 1]) + mid[j - 1]) - 4 * c)
             }
             // The west neighbour of column 0 and the east neighbour of column cols−1.
-            let west = periodic ? mid[cols - 1] : reflecting ? mid[0] : ghost
-            let east = periodic ? mid[0] : reflecting ? mid[cols - 1] : ghost
+            let west = boundary.value(-1, of: mid, count: cols, fixedValue: ghost)
+            let east = boundary.value(cols, of: mid, count: cols, fixedValue: ghost)
             let c0 = mid[0]
             o[0] = c0 + r * ((((south[0] + north[0]) + mid[1]) + west) - 4 * c0)
             let n = cols - 1, cn = mid[n]

@@ -27,6 +27,9 @@
 /// per step); the rolls' temporaries remain, and with them twelve passes over
 /// memory per step, four of them writing a throw-away copy.
 public struct InPlaceSchedule: Schedule {
+    /// 3 grids at the peak: the field, the Laplacian buffer and one roll temporary at a time (`ScheduleMemoryTests` measures it).
+    public func peakGrids(for problem: Problem) -> Int { 3 }
+
     public init() {}
 
     public var descriptor: ScheduleDescriptor {

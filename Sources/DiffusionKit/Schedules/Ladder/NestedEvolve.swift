@@ -16,8 +16,9 @@ enum NestedEvolve {
     /// cell), and every neighbour goes through the boundary rule, as in Python:
     /// under `periodic` the shifted index is taken modulo the side on every
     /// access, `grid[(i+1) % rows][j]`, also for the cells that need no
-    /// wrapping; under `reflecting` both indices are clamped to the grid; under
-    /// `fixed(V)` both are range-checked and V stands outside.
+    /// wrapping; under every other rule both indices are range-checked and an
+    /// index beyond the edge goes through the rule (`Boundary.neighbour`: the
+    /// edge cell under `reflecting`, V under `fixed(V)`).
     ///
     /// - Precondition: `next` has the shape of `u`.
     @_specialize(where Scalar == Double)
@@ -25,8 +26,7 @@ enum NestedEvolve {
     static func evolve<Scalar: DiffusionScalar>(_ u: [[Scalar]], into next: inout [[Scalar]], r: Scalar, boundary: Boundary) {
         let rows = u.count, cols = u[0].count
         precondition(next.count == rows && next.allSatisfy { $0.count == cols }, "grids of different shapes")
-        switch boundary {
-        case .periodic:
+        if boundary == .periodic {
             // Swift's % keeps the sign of the dividend, so i − 1 is taken
             // modulo as (i − 1 + rows) % rows, Python's (i − 1) % rows.
             for i in 0 ..< rows {
@@ -37,13 +37,13 @@ enum NestedEvolve {
                     next[i][j] = u[i][j] + r * laplacian
                 }
             }
-        case .reflecting, .fixed:
+        } else {
             let ghost = Scalar(boundary.fixedValue ?? 0)
-            let reflecting = boundary == .reflecting
             /// The value at (i, j), which may lie one cell outside the grid.
             func at(_ i: Int, _ j: Int) -> Scalar {
-                if reflecting { return u[min(max(i, 0), rows - 1)][min(max(j, 0), cols - 1)] }
-                return i >= 0 && i < rows && j >= 0 && j < cols ? u[i][j] : ghost
+                guard case .cell(let row) = boundary.neighbour(at: i, count: rows),
+                      case .cell(let column) = boundary.neighbour(at: j, count: cols) else { return ghost }
+                return u[row][column]
             }
             for i in 0 ..< rows {
                 for j in 0 ..< cols {

@@ -21,6 +21,9 @@
 /// Python's lists hold pointers to boxed floats, so Swift pays for less of
 /// this than Python does; the shape of the lesson is the same.)
 public struct NestedSchedule: Schedule {
+    /// 4 grids at the peak: the field, its nested-array copy `u`, the nested result, and the rows being built (`ScheduleMemoryTests` measures it).
+    public func peakGrids(for problem: Problem) -> Int { 4 }
+
     public init() {}
 
     public var descriptor: ScheduleDescriptor {

@@ -17,6 +17,9 @@
 /// barely helps (178 s → 171 s) — the time was in the per-access overhead,
 /// which this rung keeps.
 public struct NestedScratchSchedule: Schedule {
+    /// 4 grids at the peak: the field, its nested-array copy, the nested scratch grid, and the rows being built (`ScheduleMemoryTests` measures it).
+    public func peakGrids(for problem: Problem) -> Int { 4 }
+
     public init() {}
 
     public var descriptor: ScheduleDescriptor {

@@ -38,23 +38,23 @@ enum RollAdd {
         case (1, 0):
             let outBelowFirst = z + cols  // out[1:, :]
             for k in 0 ..< count - cols { outBelowFirst[k] += x[k] }
-            addRow(to: z, cols: cols, periodic: x + (count - cols), own: x, boundary, ghost: ghost)
+            addRow(to: z, beyond: -1, from: x, rows: rows, cols: cols, boundary, ghost: ghost)
         case (-1, 0):
             let gBelowFirst = x + cols  // g[1:, :]
             for k in 0 ..< count - cols { z[k] += gBelowFirst[k] }
-            addRow(to: z + (count - cols), cols: cols, periodic: x, own: x + (count - cols), boundary, ghost: ghost)
+            addRow(to: z + (count - cols), beyond: rows, from: x, rows: rows, cols: cols, boundary, ghost: ghost)
         case (1, 1):
             for i in 0 ..< rows {
                 let zi = z + i * cols, xi = x + i * cols
                 for j in 1 ..< cols { zi[j] += xi[j - 1] }
             }
-            addColumn(to: z, rows: rows, cols: cols, at: 0, opposite: cols - 1, from: x, boundary, ghost: ghost)
+            addColumn(to: z, rows: rows, cols: cols, at: 0, beyond: -1, from: x, boundary, ghost: ghost)
         default:
             for i in 0 ..< rows {
                 let zi = z + i * cols, xi = x + i * cols
                 for j in 0 ..< cols - 1 { zi[j] += xi[j + 1] }
             }
-            addColumn(to: z, rows: rows, cols: cols, at: cols - 1, opposite: 0, from: x, boundary, ghost: ghost)
+            addColumn(to: z, rows: rows, cols: cols, at: cols - 1, beyond: cols, from: x, boundary, ghost: ghost)
         }
     }
 
@@ -82,29 +82,31 @@ enum RollAdd {
         context.phase("roll-add cols") { add(g, rows: rows, cols: cols, shift: -1, axis: 1, boundary: boundary, into: out) }
     }
 
-    /// `z[0 ..< cols] += beyond`, the row beyond an edge row.
+    /// `z[0 ..< cols] += ` the row at index `beyond` (−1 or rows) of `x`, as
+    /// the boundary rule puts it there (`Boundary.neighbour(at:count:)`).
     @inline(__always)
     private static func addRow<Scalar: DiffusionScalar>(
-        to z: UnsafeMutablePointer<Scalar>, cols: Int, periodic opposite: UnsafePointer<Scalar>,
-        own: UnsafePointer<Scalar>, _ boundary: Boundary, ghost: Scalar
+        to z: UnsafeMutablePointer<Scalar>, beyond index: Int, from x: UnsafePointer<Scalar>, rows: Int, cols: Int,
+        _ boundary: Boundary, ghost: Scalar
     ) {
-        switch boundary {
-        case .periodic: for j in 0 ..< cols { z[j] += opposite[j] }
-        case .reflecting: for j in 0 ..< cols { z[j] += own[j] }
-        case .fixed: for j in 0 ..< cols { z[j] += ghost }
+        switch boundary.neighbour(at: index, count: rows) {
+        case .cell(let row):
+            let source = x + row * cols
+            for j in 0 ..< cols { z[j] += source[j] }
+        case .fixedValue: for j in 0 ..< cols { z[j] += ghost }
         }
     }
 
-    /// `z[:, column] += beyond`, the column beyond an edge column.
+    /// `z[:, column] += ` the column at index `beyond` (−1 or cols) of `x`, by
+    /// the boundary rule.
     @inline(__always)
     private static func addColumn<Scalar: DiffusionScalar>(
-        to z: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, at column: Int, opposite: Int,
+        to z: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int, at column: Int, beyond index: Int,
         from x: UnsafePointer<Scalar>, _ boundary: Boundary, ghost: Scalar
     ) {
-        switch boundary {
-        case .periodic: for i in 0 ..< rows { z[i * cols + column] += x[i * cols + opposite] }
-        case .reflecting: for i in 0 ..< rows { z[i * cols + column] += x[i * cols + column] }
-        case .fixed: for i in 0 ..< rows { z[i * cols + column] += ghost }
+        switch boundary.neighbour(at: index, count: cols) {
+        case .cell(let source): for i in 0 ..< rows { z[i * cols + column] += x[i * cols + source] }
+        case .fixedValue: for i in 0 ..< rows { z[i * cols + column] += ghost }
         }
     }
 }

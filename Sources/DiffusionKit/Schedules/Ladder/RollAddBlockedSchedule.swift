@@ -53,6 +53,18 @@ public struct RollAddBlockedSchedule: Schedule {
         )
     }
 
+    /// Workers for `problem`: `context.resolvedThreads` (the machine's cores
+    /// by default), but never more than there are blocks of `blockSize`
+    /// cells — a 30 × 30 grid has one block and runs on the calling thread.
+    public func threads(for problem: Problem, context: ExecutionContext) -> Int {
+        Self.workers(cells: problem.cellCount, context: context)
+    }
+
+    static func workers(cells: Int, context: ExecutionContext) -> Int {
+        let blocks = (cells + blockSize - 1) / blockSize
+        return max(1, min(context.resolvedThreads, blocks))
+    }
+
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) {
         Self.advance(&grid, steps: steps, problem: problem, context: context)
     }
@@ -68,7 +80,7 @@ public struct RollAddBlockedSchedule: Schedule {
         let rows = grid.rows, cols = grid.cols, count = grid.count
         let r = Scalar(problem.coefficient)
         let blocks = (count + blockSize - 1) / blockSize
-        let workers = max(1, min(context.resolvedThreads, blocks))
+        let workers = workers(cells: count, context: context)
         var scratch = Grid<Scalar>(rows: rows, cols: cols)
         let registers = UnsafeMutablePointer<Scalar>.allocate(capacity: workers * blockSize)
         defer { registers.deallocate() }

@@ -34,6 +34,9 @@
 /// page — some 600,000 minor page faults for the seed's workload, like the
 /// seed's 750,879 for NumPy — and the rung runs two to three times slower.
 public struct WholeArraySchedule: Schedule {
+    /// 8 grids at the peak: the field, its copy, the four rolled temporaries of the Laplacian, their running sums and the update: measured 7 grids besides the run's own copy; one more for headroom (`ScheduleMemoryTests` measures it).
+    public func peakGrids(for problem: Problem) -> Int { 8 }
+
     public init() {}
 
     public var descriptor: ScheduleDescriptor {

@@ -53,6 +53,7 @@ PEERS = {
     "numexpr": ("diffusion_numpy_memory2_numexpr", ["numpy", "numexpr"]),
     "scipy-laplace": ("diffusion_scipy", ["numpy", "scipy"]),
     "numba-parallel": ("diffusion_numba", ["numpy", "numba"]),
+    "numpy-spectral": ("diffusion_spectral", ["numpy", "scipy"]),
 }
 
 # kind: "periodic" | "reflecting" | "fixed"; value: the fixed value (0.0 otherwise)
