@@ -79,6 +79,11 @@ let package = Package(
             description: "Compile the kernels for the CPU of the build machine (-target-cpu native). "
                 + "Applies only when Diffuse is the root package; dependents always get portable code."
         ),
+        .trait(
+            name: "MPI",
+            description: "Run one problem across processes with `mpirun -np P diffuse run` (Open MPI or MPICH; "
+                + "Debian: libopenmpi-dev openmpi-bin, Homebrew: open-mpi). Off by default."
+        ),
         .default(enabledTraits: ["NativeCPU"]),
     ],
     dependencies: [
@@ -131,6 +136,19 @@ let package = Package(
             swiftSettings: nativeCPU + optimizedEvenInDebug
         ),
 
+        // MARK: Beyond one process (the MPI C API only with the `MPI` trait)
+        .systemLibrary(
+            name: "CMPI",
+            path: "Sources/CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"]), .brew(["open-mpi"])]
+        ),
+        .target(
+            name: "DistributedDiffusion",
+            dependencies: ["DiffusionKit", .target(name: "CMPI", condition: .when(traits: ["MPI"]))],
+            swiftSettings: nativeCPU + optimizedEvenInDebug
+        ),
+
         // MARK: The tool
         // Joins the solver and the measurement: the bench's timing protocol and
         // correctness gate, peers, reports. Internal to the package.
@@ -148,6 +166,7 @@ let package = Package(
                 "Hardware",
                 "PerfKit",
                 "Workbench",
+                "DistributedDiffusion",
                 "CAllocationCounter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -178,6 +197,10 @@ let package = Package(
         .testTarget(
             name: "WorkbenchTests",
             dependencies: ["Workbench", "DiffusionKit", "PerfKit", "CAllocationCounter", "DiffuseTestSupport"]
+        ),
+        .testTarget(
+            name: "DistributedDiffusionTests",
+            dependencies: ["DistributedDiffusion", "DiffusionKit"]
         ),
         .testTarget(
             name: "DiffuseCLITests",

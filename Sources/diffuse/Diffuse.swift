@@ -1,5 +1,6 @@
 import ArgumentParser
 import DiffusionKit
+import DistributedDiffusion
 
 #if canImport(Glibc)
 import Glibc
@@ -33,7 +34,8 @@ struct Diffuse: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, BenchCommand.self, VariantsCommand.self, RooflineCommand.self,
-                      StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self, ReportCommand.self],
+                      StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self, ReportCommand.self,
+                      ScaleCommand.self],
         defaultSubcommand: nil
     )
 
@@ -59,6 +61,11 @@ struct Diffuse: ParsableCommand {
             // --help, --version: ArgumentParser prints them.
             exit(withError: error)
         }
+        // Under mpirun every rank meets the same bad option: rank 0 says it.
+        if MPILaunch.isNonRootRank {
+            MPILaunch.awaitRootMessage()
+            terminate(code.rawValue)
+        }
         var message: String
         if let problem = error as? DiffusionError {
             message = problem.description
@@ -75,6 +82,7 @@ struct Diffuse: ParsableCommand {
         // ArgumentParser's own messages can span lines; keep the first.
         let firstLine = message.split(separator: "\n", omittingEmptySubsequences: true).first.map(String.init) ?? message
         Terminal.standardError("diffuse: error: \(firstLine)\n")
+        MPILaunch.awaitRootMessage()
         terminate(code.rawValue)
     }
 }

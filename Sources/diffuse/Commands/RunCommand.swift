@@ -24,6 +24,7 @@ struct RunCommand: ParsableCommand {
               diffuse run --variant spectral --time 100000     # 10⁶ steps of dt = 0.1, two FFTW transforms
               diffuse run --iterations 100000 --checkpoint run.npz --checkpoint-every 10m
               diffuse run --resume run.npz                      # go on after an interrupt
+              mpirun -np 4 diffuse run --size 4096 --output field.npy   # built with --traits NativeCPU,MPI
 
             SIGINT (Ctrl-C) or SIGTERM finishes the current chunk of steps, saves the \
             checkpoint if --checkpoint was given, removes every temporary file, says how \
@@ -78,6 +79,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the summary as one JSON object.")
     var json = false
 
+    @Option(name: .long, help: ArgumentHelp("Under mpirun: halo cells exchanged once per that many steps (default: an eighth of the smallest block side, 1…16).", valueName: "h"))
+    var haloDepth: Int?
+
     func validate() throws {
         if let iterations, iterations < 0 { throw ValidationError("--iterations must be 0 or more, got \(iterations)") }
         try ThreadCount.validate(threads)
@@ -108,6 +112,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        if runsUnderMPI { return try runDistributed() }  // mpirun -np P diffuse run …: RunCommand+MPI.swift
         SignalHandling.install(cooperative: true)
         let resumption = try resume.map { try Resumption(path: $0, model: model) }
         let problem = try resumption?.info.problem ?? model.problem()
