@@ -20,12 +20,22 @@ struct DiffuseProcess {
         return folder.appendingPathComponent("diffuse")
     }()
 
+    /// The environment of every run: this process's, with XDG_CACHE_HOME in
+    /// a folder of its own, so that no test reads the user's wisdom (`auto`
+    /// would follow it) or writes any.
+    static let environment: [String: String] = {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CACHE_HOME"] = NSTemporaryDirectory() + "diffuse-cli-tests-cache-\(getpid())"
+        return environment
+    }()
+
     /// Runs `diffuse arguments…` in `directory` and waits for it.
     static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.environment = environment
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error

@@ -22,8 +22,22 @@
 /// handles the boundary on its edge vectors only, and Float halves the bytes
 /// for all of them alike. All candidates are bit-identical to the reference,
 /// so the choice never changes a result, only its speed.
+///
+/// Plans made beforehand (`plans`: from wisdom or a measuring planner, see
+/// `Planner`) take precedence for the problems they are made for; the rule
+/// above is the estimate for every other problem.
 public struct AutoSchedule: Schedule {
-    public init() {}
+    /// Plans for particular problems, made before the run.
+    public let plans: [Problem: Plan]
+
+    public init(plans: [Problem: Plan] = [:]) {
+        self.plans = plans
+    }
+
+    /// The plan `auto` follows for `problem`: the one made for it, else the estimate.
+    public func plan(for problem: Problem, steps: Int, context: ExecutionContext) -> Plan {
+        plans[problem] ?? Planner.estimate(for: problem, steps: steps, context: context)
+    }
 
     public var descriptor: ScheduleDescriptor {
         ScheduleDescriptor(
@@ -36,7 +50,8 @@ public struct AutoSchedule: Schedule {
 
     /// The schedule `auto` runs for `problem` under `context` (see the rule above).
     public func choice(for problem: Problem, context: ExecutionContext) -> any Schedule {
-        problem.cellCount < FastSupport.minimumCellsPerThread ? SIMDSchedule() : TemporalSchedule()
+        if let plan = plans[problem], let schedule = try? plan.makeSchedule() { return schedule }
+        return problem.cellCount < FastSupport.minimumCellsPerThread ? SIMDSchedule() : TemporalSchedule()
     }
 
     /// Every candidate supports every problem; asked of the candidate for the

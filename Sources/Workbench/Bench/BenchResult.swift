@@ -53,6 +53,8 @@ public struct BenchResult: Sendable, Codable {
     public var ceilingFraction: Double?
     /// For peers: what ran them ("numpy 2.4.6", "gcc 12.2.0 -O3 -march=native").
     public var version: String?
+    /// For `auto`: the plan it followed (schedule, parameters, source, why).
+    public var plan: Plan?
 
     enum CodingKeys: String, CodingKey {
         case variant, kind, seedCounterpart = "seed_counterpart", lesson, status, reason, threads
@@ -60,7 +62,7 @@ public struct BenchResult: Sendable, Codable {
         case perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s", speedup
         case maxAbsError = "max_abs_error", tolerance, verified
         case allocationsPerStep = "allocations_per_step", allocationsPerRun = "allocations_per_run", pageFaultsPerRun = "page_faults_per_run", version
-        case ceilingKind = "ceiling", ceilingFraction = "ceiling_fraction"
+        case ceilingKind = "ceiling", ceilingFraction = "ceiling_fraction", plan
     }
 
     init(variant: String, kind: Kind, seedCounterpart: String, lesson: String, threads: Int) {

@@ -29,6 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Machine") var machineOptions: MachineOptions
+    @OptionGroup(title: "Planning (auto)") var planOptions: PlanOptions
 
     @Option(name: .long, help: "Steps per run (every run is the full workload).")
     var iterations: Int = 500
@@ -83,13 +84,26 @@ struct BenchCommand: ParsableCommand {
             guard !problems.isEmpty else { throw ValidationError("--sizes needs at least one size, e.g. 256,512") }
             if case .file = base.initial { throw ValidationError("--sizes cannot be used with --initial file:… (the file sets the size)") }
         }
-        let schedules: [any Schedule] = try variants.map { list in
+        var schedules: [any Schedule] = try variants.map { list in
             try list.split(separator: ",").map { try ScheduleRegistry.named(String($0).trimmingCharacters(in: .whitespaces)) }
         } ?? ScheduleRegistry.distinct.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
+        let machineDescription = try machineOptions.description()
+        var autoPlans: [Problem: Plan] = [:]
+        if let index = schedules.firstIndex(where: { $0 is AutoSchedule }) {
+            let context = ExecutionContext(threads: threads, machine: machineDescription)
+            let auto: AutoSchedule
+            (auto, autoPlans) = try planOptions.autoSchedule(for: problems, steps: iterations, context: context)
+            schedules[index] = auto
+            for problem in problems {
+                if let plan = autoPlans[problem] {
+                    Terminal.standardError("auto on \(problem.rows)×\(problem.cols): \(plan.summary) — \(plan.reason)\n")
+                }
+            }
+        }
         var plan = BenchPlan(
             problems: problems, iterations: iterations, schedules: schedules,
             peers: peers ? PeerCatalog.all : [], budget: budget, minimumRuns: minRuns, threads: threads)
-        plan.machine = try machineOptions.description()
+        plan.machine = machineDescription
         let machine = Machine.current()
         let display = BenchProgressDisplay()
         let ceilings = try roofline
@@ -101,6 +115,7 @@ struct BenchCommand: ParsableCommand {
             display.show($0)
         }
         if let ceilings { report = report.applying(ceilings) }
+        report = report.applying(autoPlans: autoPlans)
         Terminal.standardOutput(try BenchFormatter.render(report, as: BenchFormat(rawValue: format)!))
     }
 }

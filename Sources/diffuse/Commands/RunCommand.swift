@@ -24,6 +24,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Machine") var machineOptions: MachineOptions
+    @OptionGroup(title: "Planning (auto)") var planOptions: PlanOptions
 
     @Option(name: .long, help: "Number of explicit-Euler steps.")
     var iterations: Int = 500
@@ -70,18 +71,24 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let problem = try model.problem()
-        let schedule = try ScheduleRegistry.named(variant)
+        var schedule = try ScheduleRegistry.named(variant)
         // Check every destination before the run: a long run must not end in
         // an error about a folder that never existed.
         if let output { try OutputFolder.checkWritable(file: output) }
         if let png { try OutputFolder.checkWritable(file: png) }
         if let outputDir { try OutputFolder.prepare(outputDir) }
         let context = ExecutionContext(threads: threads, machine: try machineOptions.description())
-        let report: RunReport
+        var plan: Plan?
+        if schedule is AutoSchedule {
+            let (auto, plans) = try planOptions.autoSchedule(for: [problem], steps: iterations, context: context)
+            (schedule, plan) = (auto, plans[problem])
+        }
+        var report: RunReport
         switch problem.precision {
         case .double: report = try execute(problem, schedule, context, Double.self)
         case .float: report = try execute(problem, schedule, context, Float.self)
         }
+        report.plan = plan
         Terminal.standardOutput(json ? try jsonText(report) : report.text)
     }
 
@@ -141,11 +148,13 @@ struct RunReport: Encodable {
     let mass: Double, initialMass: Double, relativeMassDrift: Double
     let min: Double, max: Double
     let files: [String]
+    /// `auto`'s plan: schedule, parameters, source and why.
+    var plan: Plan?
 
     enum CodingKeys: String, CodingKey {
         case rows, cols, iterations, boundary, initial, precision, diffusivity, dt, dx, coefficient, variant, schedule, threads
         case elapsedSeconds = "elapsed_s", perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s"
-        case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files
+        case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files, plan
     }
 
     init(problem: Problem, variant: String, schedule: String, threads: Int, iterations: Int, elapsed: Double,
@@ -184,6 +193,7 @@ struct RunReport: Encodable {
             "mass        \(formatNumber(mass)) (initial \(formatNumber(initialMass)), relative drift \(String(format: "%.2e", relativeMassDrift)))",
             "min, max    \(formatNumber(min)), \(formatNumber(max))",
         ]
+        if let plan { lines.insert("plan        \(plan.summary) — \(plan.reason)", at: 3) }
         for file in files { lines.append("wrote       \(file)") }
         return lines.joined(separator: "\n") + "\n"
     }
