@@ -55,6 +55,8 @@ public struct BenchResult: Sendable, Codable {
     public var version: String?
     /// For `auto`: the plan it followed (schedule, parameters, source, why).
     public var plan: Plan?
+    /// The roof over its rate: bound, the rate it allows, the fraction reached.
+    public var roof: StencilRoof?
 
     enum CodingKeys: String, CodingKey {
         case variant, kind, seedCounterpart = "seed_counterpart", lesson, status, reason, threads
@@ -62,7 +64,7 @@ public struct BenchResult: Sendable, Codable {
         case perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s", speedup
         case maxAbsError = "max_abs_error", tolerance, verified
         case allocationsPerStep = "allocations_per_step", allocationsPerRun = "allocations_per_run", pageFaultsPerRun = "page_faults_per_run", version
-        case ceilingKind = "ceiling", ceilingFraction = "ceiling_fraction", plan
+        case ceilingKind = "ceiling", ceilingFraction = "ceiling_fraction", plan, roof
     }
 
     init(variant: String, kind: Kind, seedCounterpart: String, lesson: String, threads: Int) {
@@ -130,6 +132,9 @@ public struct BenchReport: Sendable, Codable {
     public var workloads: [BenchWorkloadResults]
     /// This machine's ceilings, when measured (`diffuse roofline`).
     public var roofline: Roofline?
+    /// The roofs from microbenchmarks (compute, L1, L2, L3, memory) that
+    /// each result's `roof` is measured against.
+    public var roofs: MachineRoofs?
 
     /// This report with every ranked entry's fraction of the ceiling that
     /// applies to its workload.

@@ -56,7 +56,7 @@ struct BenchCommand: ParsableCommand {
     var format: String = "table"
 
     @Flag(name: .long, inversion: .prefixedNo,
-          help: "Measure this machine's ceilings first (memory bandwidth, in-cache update rate; see `diffuse roofline`) and show each schedule's share of the one that applies.")
+          help: "Measure this machine's roofs first (compute, L1, L2, L3, memory; see `diffuse roofline`) and show each result's share of the roof that bounds it.")
     var roofline = true
 
     func validate() throws {
@@ -106,15 +106,16 @@ struct BenchCommand: ParsableCommand {
         plan.machine = machineDescription
         let machine = Machine.current()
         let display = BenchProgressDisplay()
-        let ceilings = try roofline
-            ? RooflineMeter(machine: machine, schedules: ScheduleRegistry.distinct, precision: base.precision, threads: threads)
-                .measure { display.note($0) }
+        let roofs = roofline
+            ? MachineRoofsMeter(machine: machineDescription, threads: threads, trials: 3).measure { display.note($0) }
             : nil
         let runner = BenchRunner(plan: plan, meter: PerfKitRunMeter())
         var report = try runner.run(machine: machine, date: ISO8601DateFormatter().string(from: Date())) {
             display.show($0)
         }
-        if let ceilings { report = report.applying(ceilings) }
+        if let roofs {
+            report = report.applying(roofs: roofs, schedules: schedules, machine: machineDescription, threads: threads)
+        }
         report = report.applying(autoPlans: autoPlans)
         Terminal.standardOutput(try BenchFormatter.render(report, as: BenchFormat(rawValue: format)!))
     }
