@@ -21,7 +21,7 @@ struct PeerRunnerTests {
     @Test func catalogListsEveryPeerOnce() {
         #expect(PeerCatalog.names == [
             "numpy-naive", "numpy-inplace", "numpy-roll-add", "numexpr", "scipy-laplace",
-            "numba-parallel", "c", "c-openmp",
+            "numba-parallel", "devito", "c", "c-openmp",
         ])
         #expect(Set(PeerCatalog.names).count == PeerCatalog.all.count)
         #expect(PeerCatalog.peer(named: "numpy-roll-add")?.seedCounterpart == "numpy + memory2")
@@ -113,7 +113,7 @@ struct PeerRunnerTests {
         #expect(try Grid.read(measurement.output).maxDifference(from: expected) <= 1e-14)
     }
 
-    @Test(arguments: ["numexpr", "numba-parallel"])
+    @Test(arguments: ["numexpr", "numba-parallel", "devito"])
     func optionalPeerRunsOrIsSkipped(name: String) throws {
         let folder = try TemporaryFolder()
         let grid = Grid.sample(rows: 5, cols: 7)
@@ -130,6 +130,21 @@ struct PeerRunnerTests {
         case .failed:
             Issue.record("\(name) failed: \(outcome)")
         }
+    }
+
+    @Test("devito runs fixed=V only: periodic and reflecting are skipped with the reason",
+          arguments: ["periodic", "reflecting"])
+    func devitoSkipsOtherBoundaries(boundary: String) throws {
+        let folder = try TemporaryFolder()
+        let workload = try folder.workload(Grid.sample(rows: 5, cols: 7), boundary: boundary, iterations: 2, minRuns: 1)
+        let outcome = sharedRunner.run(try #require(PeerCatalog.peer(named: "devito")), workload: workload)
+        guard case .skipped(let reason) = outcome else {
+            Issue.record("expected skipped, got \(outcome)")
+            return
+        }
+        // Without Devito (or Python), the reason is that instead.
+        #expect(reason.contains("devito runs only fixed=V") && reason.contains(boundary)
+            || reason.contains("pip install") || reason.contains("python3") || reason.contains("cannot be imported"))
     }
 
     // MARK: Skipped, with the reason

@@ -2,7 +2,7 @@
 
 public enum PeerCatalog {
     /// The peers in the order a report lists them: the seed's NumPy ladder,
-    /// then Numba and C.
+    /// then Numba, Devito and C.
     public static let all: [Peer] = [
         Peer(
             name: "numpy-naive",
@@ -44,6 +44,13 @@ public enum PeerCatalog {
             implementation: .python(requires: ["numpy", "numba"]),
             seedCounterpart: nil,
             lesson: "the plain loops, JIT-compiled and split by rows over all cores",
+            isMultithreaded: true
+        ),
+        Peer(
+            name: "devito",
+            implementation: .python(requires: ["numpy", "devito"]),
+            seedCounterpart: nil,
+            lesson: "a stencil DSL: the update written symbolically, compiled to blocked OpenMP C (fixed boundaries only)",
             isMultithreaded: true
         ),
         Peer(
