@@ -53,7 +53,8 @@ public struct SIMDSchedule: Schedule {
         let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
         let edges = GridEdges<Scalar>(
             boundary: problem.boundary, coefficient: Scalar(problem.coefficient),
-            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer))
+            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer),
+            vectorBytes: context.machine.vectorBytes)
         var next = ScratchPool.take(rows: rows, cols: cols, as: Scalar.self)
         context.phase("step") {
             for _ in 0 ..< steps {
