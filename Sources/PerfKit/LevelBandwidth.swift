@@ -72,7 +72,7 @@ public enum LevelBandwidth {
             for _ in 0 ..< trials {
                 let start = PerfClock.monotonicNanoseconds()
                 DispatchQueue.concurrentPerform(iterations: threads) { index in
-                    blackHole(buffers[index].run(kernel, passes: passes))
+                    sink(buffers[index].run(kernel, passes: passes))
                 }
                 best = min(best, Double(PerfClock.monotonicNanoseconds() - start) * 1e-9)
             }
@@ -133,7 +133,7 @@ public enum LevelBandwidth {
                     for j in 0 ..< vectors {
                         c.storeBytes(of: a.load(fromByteOffset: j * 64, as: V.self), toByteOffset: j * 64, as: V.self)
                     }
-                    blackHole(c)
+                    sink(pointers[1][count - 1])
                 }
                 return pointers[1][0]
             case .triad:
@@ -145,7 +145,7 @@ public enum LevelBandwidth {
                             .addingProduct(s, c.load(fromByteOffset: j * 64, as: V.self))
                         a.storeBytes(of: value, toByteOffset: j * 64, as: V.self)
                     }
-                    blackHole(a)
+                    sink(pointers[0][count - 1])
                 }
                 return pointers[0][0]
             }

@@ -1,4 +1,16 @@
 import Dispatch
+import Synchronization
+
+/// Where the microbenchmarks' results go, so that the optimiser cannot drop
+/// the work: a store to a global atomic is observable, where a call to
+/// `blackHole` whose body it can see (whole-module optimisation) is not.
+let microbenchmarkSink = Atomic<UInt64>(0)
+
+/// Keeps `value` observable (see `microbenchmarkSink`).
+@inline(never)
+func sink(_ value: Double) {
+    microbenchmarkSink.wrappingAdd(value.bitPattern, ordering: .relaxed)
+}
 
 /// Peak floating-point throughput, measured as likwid-bench's `peakflops`
 /// and the Empirical Roofline Toolkit do: vector adds or fused multiply-adds
@@ -88,12 +100,12 @@ public enum PeakFlops {
 
     private static func run(precision: Precision, operation: Operation, vectorBytes: Int, iterations: Int) {
         switch (precision, vectorBytes) {
-        case (.double, 64): blackHole(chainsOf(SIMD8<Double>.self, operation, iterations))
-        case (.double, 32): blackHole(chainsOf(SIMD4<Double>.self, operation, iterations))
-        case (.double, _): blackHole(chainsOf(SIMD2<Double>.self, operation, iterations))
-        case (.float, 64): blackHole(chainsOf(SIMD16<Float>.self, operation, iterations))
-        case (.float, 32): blackHole(chainsOf(SIMD8<Float>.self, operation, iterations))
-        case (.float, _): blackHole(chainsOf(SIMD4<Float>.self, operation, iterations))
+        case (.double, 64): sink(Double(chainsOf(SIMD8<Double>.self, operation, iterations).sum()))
+        case (.double, 32): sink(Double(chainsOf(SIMD4<Double>.self, operation, iterations).sum()))
+        case (.double, _): sink(Double(chainsOf(SIMD2<Double>.self, operation, iterations).sum()))
+        case (.float, 64): sink(Double(chainsOf(SIMD16<Float>.self, operation, iterations).sum()))
+        case (.float, 32): sink(Double(chainsOf(SIMD8<Float>.self, operation, iterations).sum()))
+        case (.float, _): sink(Double(chainsOf(SIMD4<Float>.self, operation, iterations).sum()))
         }
     }
 

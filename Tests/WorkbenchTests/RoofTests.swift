@@ -84,6 +84,18 @@ struct RoofTests {
         #expect(impossible.aboveRoof && impossible.fraction > 1)
     }
 
+    @Test("a multithreaded run's roof is never below one core's, even when the all-core figure came out lower")
+    func neverBelowOneCore() throws {
+        var busy = roofs()
+        // A busy machine: the all-core L3 figure below the one-core one.
+        busy.levels[2].bandwidth = [.init(kernel: .load, workingSetBytesPerThread: 1024, threads: 1, bytesPerSecond: 30e9),
+                                    .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 2, bytesPerSecond: 20e9)]
+        let traffic = StencilTraffic(schedule: "parallel", rows: 640, cols: 640, scalarBytes: 8, threads: 2,
+                                     depth: nil, tileWidth: nil, machine: zen4)
+        let roof = try #require(StencilRoof(roofs: busy, traffic: traffic, precision: .double, threads: 2, attained: 1e9))
+        #expect(abs(roof.ceilings["L3"]! - 30e9 / 16) < 1)
+    }
+
     @Test("roof JSON: bound, updates_per_s, fraction")
     func roofJSON() throws {
         let traffic = StencilTraffic(schedule: "simd", rows: 64, cols: 64, scalarBytes: 8, threads: 1,

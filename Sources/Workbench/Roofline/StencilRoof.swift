@@ -13,6 +13,10 @@ import PerfKit
 /// - each level: its best bandwidth (load, copy or triad, whichever is
 ///   highest) ÷ the bytes per update that level moves.
 ///
+/// A run on several threads takes the all-core figures (scaled down when it
+/// uses fewer threads than were measured), or one core's where that is
+/// higher; a run on one thread, one core's.
+///
 /// A roof is an upper bound by construction: the traffic is a lower bound
 /// and the bandwidths and peaks the most generous measured. So a fraction
 /// above 1 means the model or a measurement is wrong, and it is reported as
@@ -39,18 +43,27 @@ public struct StencilRoof: Sendable, Codable, Equatable {
     /// `attained` (updates per second) against it; nil when the roofs lack
     /// what is needed.
     public init?(roofs: MachineRoofs, traffic: StencilTraffic, precision: Precision, threads: Int, attained: Double) {
-        let (measured, factor) = roofs.scale(for: threads)
         let flopsPrecision: PeakFlops.Precision = precision == .double ? .double : .float
+        // Each ceiling from the figures of the thread count that gives the
+        // most: the all-core figure (scaled to the threads used), and for a
+        // multithreaded run never less than one core's — a second thread
+        // cannot make the machine slower than one, and a busy machine can
+        // make an all-core measurement come out below a one-core one.
+        let (measured, factor) = roofs.scale(for: threads)
+        let options: [(threads: Int, factor: Double)] = measured == 1 ? [(1, factor)] : [(measured, factor), (1, 1)]
         var ceilings: [String: Double] = [:]
-        if let add = roofs.peak(flopsPrecision, .add, threads: measured),
-           let fma = roofs.peak(flopsPrecision, .fma, threads: measured) {
-            let instructions = traffic.singleFlopInstructions + traffic.fmaInstructions
-            ceilings["compute"] = (add + fma / 2) * factor / instructions
-        }
-        for level in roofs.levels {
-            guard let moved = traffic.bytes[level.name], moved > 0,
-                  let bandwidth = level.bestBytesPerSecond(threads: measured) else { continue }
-            ceilings[level.name] = bandwidth * factor / moved
+        for option in options {
+            func raise(_ name: String, _ value: Double) { ceilings[name] = max(ceilings[name] ?? 0, value) }
+            if let add = roofs.peak(flopsPrecision, .add, threads: option.threads),
+               let fma = roofs.peak(flopsPrecision, .fma, threads: option.threads) {
+                let instructions = traffic.singleFlopInstructions + traffic.fmaInstructions
+                raise("compute", (add + fma / 2) * option.factor / instructions)
+            }
+            for level in roofs.levels {
+                guard let moved = traffic.bytes[level.name], moved > 0,
+                      let bandwidth = level.bestBytesPerSecond(threads: option.threads) else { continue }
+                raise(level.name, bandwidth * option.factor / moved)
+            }
         }
         guard let lowest = ceilings.min(by: { $0.value < $1.value }), lowest.value > 0 else { return nil }
         bound = lowest.key

@@ -8,7 +8,8 @@
 ///
 /// ## Why it is fast
 ///
-/// - One 64-byte vector per step along a row (`SIMD8<Double>`, `SIMD16<Float>`:
+/// - One vector of the build's width per step along a row (`StencilLine`; on
+///   AVX-512 `SIMD8<Double>`, `SIMD16<Float>`:
 ///   one cache line, one AVX-512 register).
 /// - Vertical reuse: the rows of a strip are computed together, so each input
 ///   row is loaded once per column step and serves as the centre of its own

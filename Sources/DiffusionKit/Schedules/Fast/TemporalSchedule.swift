@@ -130,12 +130,12 @@ public struct TemporalSchedule: Schedule {
                 next.withUnsafeMutableBufferPointer { second in
                     let a = first.baseAddress!, b = second.baseAddress!
                     let body = { (member: Int) in
-                        // Each thread's rings, allocated by that thread so
-                        // that they are first touched (and placed) near it.
-                        let raw = UnsafeMutableRawPointer.allocate(
-                            byteCount: ringCount * MemoryLayout<Scalar>.stride, alignment: 64)
-                        defer { raw.deallocate() }
-                        let ring = raw.bindMemory(to: Scalar.self, capacity: ringCount)
+                        // Each thread's rings, taken (and on first use
+                        // allocated, so first touched and placed near it) by
+                        // that thread, and kept for the next run (`RingPool`).
+                        let buffer = RingPool.take(bytes: ringCount * MemoryLayout<Scalar>.stride)
+                        defer { RingPool.giveBack(buffer.pointer, bytes: buffer.bytes) }
+                        let ring = buffer.pointer.bindMemory(to: Scalar.self, capacity: ringCount)
                         var source = a, target = b
                         for sweep in 0 ..< plan.sweeps(steps: steps) {
                             let depth = plan.depth(ofSweep: sweep, steps: steps)
