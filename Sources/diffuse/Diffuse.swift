@@ -30,10 +30,11 @@ struct Diffuse: ParsableCommand {
               diffuse profile --variant in-place  which phase eats the time (%lprun)
               diffuse stat --variant fused        perf stat of the stepping only
               diffuse roofline                    this machine's ceilings
+              diffuse tune --sizes 640,4096       measure plans for auto and keep them (wisdom)
               diffuse report                      all of it as one HTML page with charts
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, BenchCommand.self, VariantsCommand.self, RooflineCommand.self,
+        subcommands: [RunCommand.self, BenchCommand.self, TuneCommand.self, VariantsCommand.self, RooflineCommand.self,
                       StatCommand.self, ProfileCommand.self, InfoCommand.self, SweepCommand.self, MicroCommand.self, ReportCommand.self,
                       ScaleCommand.self],
         defaultSubcommand: nil

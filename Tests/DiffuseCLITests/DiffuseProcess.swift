@@ -26,6 +26,9 @@ struct DiffuseProcess {
         return folder.appendingPathComponent("diffuse")
     }()
 
+    /// The cache folder of every run, this test process's own.
+    static let cacheHome = NSTemporaryDirectory() + "diffuse-cli-tests-cache-\(getpid())"
+
     /// The most either stream may hold; far beyond what any test prints.
     static let outputLimit = 64 << 20
 
@@ -39,7 +42,9 @@ struct DiffuseProcess {
     static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
     ) async throws -> Result {
-        var updates: [Environment.Key: String?] = [:]
+        // XDG_CACHE_HOME in a folder of its own, so that no test reads the
+        // user's wisdom (`auto` would follow it) or writes any.
+        var updates: [Environment.Key: String?] = ["XDG_CACHE_HOME": cacheHome]
         for (key, value) in environment { updates[Environment.Key(stringLiteral: key)] = value }
         let result = try await Subprocess.run(
             .path(FilePath(executable.path)),

@@ -27,7 +27,7 @@ struct PeerRunnerTests {
     @Test func catalogListsEveryPeerOnce() {
         #expect(PeerCatalog.names == [
             "numpy-naive", "numpy-inplace", "numpy-roll-add", "numexpr", "scipy-laplace",
-            "numba-parallel", "numpy-spectral", "c", "c-openmp",
+            "numba-parallel", "numpy-spectral", "devito", "c", "c-openmp",
         ])
         #expect(Set(PeerCatalog.names).count == PeerCatalog.all.count)
         #expect(PeerCatalog.peer(named: "numpy-roll-add")?.seedCounterpart == "numpy + memory2")
@@ -119,7 +119,7 @@ struct PeerRunnerTests {
         #expect(maxDifference(try readField(measurement.output).field, expected) <= 1e-14)
     }
 
-    @Test(arguments: ["numexpr", "numba-parallel"])
+    @Test(arguments: ["numexpr", "numba-parallel", "devito"])
     func optionalPeerRunsOrIsSkipped(name: String) async throws {
         let folder = try TemporaryFolder(prefix: "diffuse-peer-tests")
         let grid = sampleField(rows: 5, cols: 7)
@@ -136,6 +136,21 @@ struct PeerRunnerTests {
         case .failed:
             Issue.record("\(name) failed: \(outcome)")
         }
+    }
+
+    @Test("devito runs fixed=V only: periodic and reflecting are skipped with the reason",
+          arguments: ["periodic", "reflecting"])
+    func devitoSkipsOtherBoundaries(boundary: String) async throws {
+        let folder = try TemporaryFolder(prefix: "diffuse-peer-tests")
+        let workload = try folder.workload(sampleField(rows: 5, cols: 7), boundary: boundary, iterations: 2, minRuns: 1)
+        let outcome = await sharedRunner.run(try #require(PeerCatalog.peer(named: "devito")), workload: workload)
+        guard case .skipped(let reason) = outcome else {
+            Issue.record("expected skipped, got \(outcome)")
+            return
+        }
+        // Without Devito (or Python), the reason is that instead.
+        #expect(reason.contains("devito runs only fixed=V") && reason.contains(boundary)
+            || reason.contains("pip install") || reason.contains("python3") || reason.contains("cannot be imported"))
     }
 
     // MARK: Skipped, with the reason

@@ -23,13 +23,37 @@
 /// for all of them alike. All stepping candidates are bit-identical to the
 /// reference, so that choice never changes a result, only its speed.
 ///
+/// Plans made beforehand (`plans`: from wisdom or a measuring planner, see
+/// `Planner`) take precedence for the problems they are made for; the rule
+/// above is the estimate for every other problem.
+///
 /// With the number of steps known (`choice(for:steps:)`, which `advance`
-/// uses): `spectral` when FFTW is installed and `SpectralCostModel` says its
-/// two transforms cost less than the steps; it agrees with the reference to
-/// the transforms' rounding (1e-12 of the magnitude, the bench's gate), not
-/// bit for bit. `reason(for:steps:)` says which and why.
+/// uses) and no plan made for the problem: `spectral` when FFTW is installed
+/// and `SpectralCostModel` says its two transforms cost less than the steps;
+/// it agrees with the reference to the transforms' rounding (1e-12 of the
+/// magnitude, the bench's gate), not bit for bit. `reason(for:steps:)` says
+/// which and why.
 public struct AutoSchedule: Schedule {
-    public init() {}
+    /// Plans for particular problems, made before the run.
+    public let plans: [Problem: Plan]
+
+    public init(plans: [Problem: Plan] = [:]) {
+        self.plans = plans
+    }
+
+    /// The plan `auto` follows for `steps` steps of `problem`: the one made
+    /// for it; else `spectral` where its cost model prefers it; else the
+    /// estimate. The same choice as `choice(for:steps:context:)`.
+    public func plan(for problem: Problem, steps: Int, context: ExecutionContext) -> Plan {
+        if let plan = plans[problem] { return plan }
+        let model = SpectralCostModel(problem: problem, steps: steps)
+        if model.prefersSpectral {
+            let stepper = choice(for: problem, context: context).descriptor.name
+            return Plan(schedule: SpectralSchedule().descriptor.name, source: .estimate,
+                        reason: model.reason(steps: steps, stepper: stepper))
+        }
+        return Planner.estimate(for: problem, steps: steps, context: context)
+    }
 
     public var descriptor: ScheduleDescriptor {
         ScheduleDescriptor(
@@ -42,18 +66,23 @@ public struct AutoSchedule: Schedule {
 
     /// The schedule `auto` runs for `problem` under `context` (see the rule above).
     public func choice(for problem: Problem, context: ExecutionContext) -> any Schedule {
-        problem.cellCount < FastSupport.minimumCellsPerThread ? SIMDSchedule() : TemporalSchedule()
+        if let plan = plans[problem], let schedule = try? plan.makeSchedule() { return schedule }
+        return problem.cellCount < FastSupport.minimumCellsPerThread ? SIMDSchedule() : TemporalSchedule()
     }
 
     /// The schedule `auto` runs for `steps` steps of `problem`: `spectral`
     /// when its cost model prefers it, else `choice(for:)`.
+    /// A plan made for the problem wins over the cost model: it was measured
+    /// (or asked for) on this machine.
     public func choice(for problem: Problem, steps: Int, context: ExecutionContext = .init()) -> any Schedule {
-        SpectralCostModel(problem: problem, steps: steps).prefersSpectral ? SpectralSchedule() : choice(for: problem, context: context)
+        if plans[problem] != nil { return choice(for: problem, context: context) }
+        return SpectralCostModel(problem: problem, steps: steps).prefersSpectral ? SpectralSchedule() : choice(for: problem, context: context)
     }
 
     /// One line: the schedule `choice(for:steps:context:)` picks and why.
     public func reason(for problem: Problem, steps: Int, context: ExecutionContext = .init()) -> String {
-        SpectralCostModel(problem: problem, steps: steps).reason(steps: steps, stepper: choice(for: problem, context: context).descriptor.name)
+        if let plan = plans[problem] { return "\(plan.summary): \(plan.reason)" }
+        return SpectralCostModel(problem: problem, steps: steps).reason(steps: steps, stepper: choice(for: problem, context: context).descriptor.name)
     }
 
     /// Every candidate supports every problem; asked of the candidate for the

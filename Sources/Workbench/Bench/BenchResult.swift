@@ -49,10 +49,14 @@ public struct BenchResult: Sendable, Codable {
     public var pageFaultsPerRun: Double?
     /// The roofline ceiling that applies to this workload ("in-cache", "L3"
     /// or "memory") and the share of it this entry reaches (1 = 100 %).
-    public var ceilingKind: Roofline.Ceiling.Kind?
+    public var ceilingKind: StencilRoof.Bound?
     public var ceilingFraction: Double?
     /// For peers: what ran them ("numpy 2.4.6", "gcc 12.2.0 -O3 -march=native").
     public var version: String?
+    /// For `auto`: the plan it followed (schedule, parameters, source, why).
+    public var plan: Plan?
+    /// The roof over its rate: bound, the rate it allows, the fraction reached.
+    public var roof: StencilRoof?
 
     enum CodingKeys: String, CodingKey {
         case variant, kind, seedCounterpart = "seed_counterpart", lesson, status, reason, threads
@@ -60,7 +64,7 @@ public struct BenchResult: Sendable, Codable {
         case perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s", speedup
         case maxAbsError = "max_abs_error", tolerance, verified
         case allocationsPerStep = "allocations_per_step", allocationsPerRun = "allocations_per_run", pageFaultsPerRun = "page_faults_per_run", version
-        case ceilingKind = "ceiling", ceilingFraction = "ceiling_fraction"
+        case ceilingKind = "ceiling", ceilingFraction = "ceiling_fraction", plan, roof
     }
 
     init(variant: String, kind: Kind, seedCounterpart: String, lesson: String, threads: Int) {
@@ -128,6 +132,9 @@ public struct BenchReport: Sendable, Codable {
     public var workloads: [BenchWorkloadResults]
     /// This machine's ceilings, when measured (`diffuse roofline`).
     public var roofline: Roofline?
+    /// The roofs from microbenchmarks (compute, L1, L2, L3, memory) that
+    /// each result's `roof` is measured against.
+    public var roofs: MachineRoofs?
 
     /// This report with every ranked entry's fraction of the ceiling that
     /// applies to its workload (none for fast-forwarding schedules).
@@ -145,7 +152,7 @@ public struct BenchReport: Sendable, Codable {
                 // its rate counts: no ceiling of stepping applies to it.
                 if let schedule = try? ScheduleRegistry.named(report.workloads[w].results[r].variant),
                    schedule is any FastForwardingSchedule { continue }
-                report.workloads[w].results[r].ceilingKind = ceiling.kind
+                report.workloads[w].results[r].ceilingKind = ceiling.kind.bound
                 report.workloads[w].results[r].ceilingFraction = rate / ceiling.updatesPerSecond
             }
         }

@@ -2,7 +2,7 @@
 
 public enum PeerCatalog {
     /// The peers in the order a report lists them: the seed's NumPy ladder,
-    /// then Numba, NumPy's spectral jump (the idea of `spectral`) and C.
+    /// then Numba, NumPy's spectral jump (the idea of `spectral`), Devito and C.
     public static let all: [Peer] = [
         Peer(
             name: "numpy-naive",
@@ -51,6 +51,13 @@ public enum PeerCatalog {
             implementation: .python(requires: ["numpy", "scipy"]),
             seedCounterpart: nil,
             lesson: "change the algorithm: rfft2 or scipy.fft dctn/dstn, λⁿ, and back; any number of steps for two transforms",
+            isMultithreaded: true
+        ),
+        Peer(
+            name: "devito",
+            implementation: .python(requires: ["numpy", "devito"]),
+            seedCounterpart: nil,
+            lesson: "a stencil DSL: the update written symbolically, compiled to blocked OpenMP C (fixed boundaries only)",
             isMultithreaded: true
         ),
         Peer(

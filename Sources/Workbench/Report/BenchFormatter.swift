@@ -22,6 +22,7 @@ public enum BenchFormatter {
             }
             if report.workloads.count > 1 { parts.append(sizesTable(report, markdown: markdown)) }
             if let roofline = report.roofline { parts.append(rooflineLine(roofline, markdown: markdown)) }
+            if let roofs = report.roofs { parts.append(RoofsFormatter.benchLine(roofs, markdown: markdown)) }
             parts.append(machineLine(report, markdown: markdown))
             return parts.joined(separator: "\n")
         }
@@ -44,7 +45,7 @@ public enum BenchFormatter {
         ]
         if showCosts { columns += [.init("allocs/step"), .init("faults/run")] }
         let showCeiling = entries.contains { $0.ceilingFraction != nil }
-        if showCeiling { columns.append(.init("of ceiling")) }
+        if showCeiling { columns.append(.init("of roof")) }
         var table = Table(columns: columns)
         var rank = 0
         for entry in entries {
@@ -70,7 +71,7 @@ public enum BenchFormatter {
                 row += [entry.allocationsPerStep.map { significant($0, 3) } ?? "", entry.pageFaultsPerRun.map { significant($0, 3) } ?? ""]
             }
             if showCeiling {
-                row.append(entry.ceilingFraction.map { "\(significant($0 * 100, 3)) % \(ceilingLabel(entry.ceilingKind))" } ?? "")
+                row.append(entry.ceilingFraction.map { "\(significant($0 * 100, 3)) % \(ceilingLabel(entry.ceilingKind))\(entry.roof?.aboveRoof == true ? " (model wrong!)" : "")" } ?? "")
             }
             table.rows.append(row)
         }
@@ -126,10 +127,13 @@ public enum BenchFormatter {
         return (markdown ? "_" + text + "_" : text) + "\n"
     }
 
-    /// The short name of a ceiling in the table: "L2", "L3" or "mem".
-    static func ceilingLabel(_ kind: Roofline.Ceiling.Kind?) -> String {
+    /// The short name of the roof that bounds an entry in the table: "cpu",
+    /// "L1", "L2", "L3" or "mem".
+    static func ceilingLabel(_ kind: StencilRoof.Bound?) -> String {
         switch kind {
-        case .inCache: "L2"
+        case .compute: "cpu"
+        case .l1: "L1"
+        case .l2: "L2"
         case .l3: "L3"
         case .memory, nil: "mem"
         }

@@ -77,6 +77,15 @@ public struct Roofline: Sendable, Codable {
             case l3 = "L3"
             /// They live in DRAM.
             case memory
+
+            /// The roof of the measured model (`StencilRoof`) it stands for.
+            public var bound: StencilRoof.Bound {
+                switch self {
+                case .inCache: .l2
+                case .l3: .l3
+                case .memory: .memory
+                }
+            }
         }
 
         public var kind: Kind

@@ -29,6 +29,7 @@ struct BenchCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Machine") var machineOptions: MachineOptions
+    @OptionGroup(title: "Planning (auto)") var planOptions: PlanOptions
 
     @Option(name: .long, parsing: .unconditional, help: "Steps per run (every run is the full workload).")
     var iterations: Int = 500
@@ -55,7 +56,7 @@ struct BenchCommand: ParsableCommand {
     var format: TableFormat = .table
 
     @Flag(name: .long, inversion: .prefixedNo,
-          help: "Measure this machine's ceilings first (memory bandwidth, in-cache update rate; see `diffuse roofline`) and show each schedule's share of the one that applies.")
+          help: "Measure this machine's roofs first (compute, L1, L2, L3, memory; see `diffuse roofline`) and show each result's share of the roof that bounds it.")
     var roofline = true
 
     func validate() throws {
@@ -83,23 +84,39 @@ struct BenchCommand: ParsableCommand {
             guard !problems.isEmpty else { throw ValidationError("--sizes needs at least one size, e.g. 256,512") }
             if case .file = base.initial { throw ValidationError("--sizes cannot be used with --initial file:… (the file sets the size)") }
         }
-        let schedules: [any Schedule] = try variants.map(ScheduleList.schedules)
+        var schedules: [any Schedule] = try variants.map(ScheduleList.schedules)
             ?? ScheduleRegistry.distinct.filter { $0.descriptor.name != ReferenceSchedule().descriptor.name }
+        let machineDescription = try machineOptions.description()
+        var autoPlans: [Problem: Plan] = [:]
+        if let index = schedules.firstIndex(where: { $0 is AutoSchedule }) {
+            let context = ExecutionContext(threads: threads, machine: machineDescription)
+            let auto: AutoSchedule
+            (auto, autoPlans) = try planOptions.autoSchedule(for: problems, steps: iterations, context: context)
+            schedules[index] = auto
+            for problem in problems {
+                if let plan = autoPlans[problem] {
+                    Terminal.standardError("auto on \(problem.rows)×\(problem.cols): \(plan.summary) — \(plan.reason)\n")
+                }
+            }
+        }
         var plan = BenchPlan(
             problems: problems, iterations: iterations, schedules: schedules,
             peers: peers ? PeerCatalog.all : [], budget: budget, minimumRuns: minRuns, threads: threads)
-        plan.machine = try machineOptions.description()
+        plan.machine = machineDescription
         let machine = Machine.current()
         let display = BenchProgressDisplay()
-        let ceilings = try roofline
-            ? RooflineMeter(machine: machine, schedules: ScheduleRegistry.distinct, precision: base.precision, threads: threads)
-                .measure { display.note($0) }
+        let roofs = roofline
+            ? MachineRoofsMeter(machine: machineDescription, threads: threads, trials: 3).measure { display.note($0) }
             : nil
         let runner = BenchRunner(plan: plan, meter: PerfKitRunMeter())
         var report = try runner.run(machine: machine, date: ISO8601DateFormatter().string(from: Date())) {
             display.show($0)
         }
-        if let ceilings { report = report.applying(ceilings) }
+        // Plans first: auto's roof is that of the schedule its plan ran.
+        report = report.applying(autoPlans: autoPlans)
+        if let roofs {
+            report = report.applying(roofs: roofs, schedules: schedules, machine: machineDescription, threads: threads)
+        }
         Terminal.standardOutput(try BenchFormatter.render(report, as: format))
     }
 }

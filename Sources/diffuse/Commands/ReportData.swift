@@ -1,6 +1,7 @@
 import ArgumentParser
 import DiffusionKit
 import Foundation
+import Hardware
 import PerfKit
 import Workbench
 
@@ -16,14 +17,14 @@ enum ReportData {
                              peers: command.peers ? PeerCatalog.all : [], budget: command.budget,
                              minimumRuns: command.minRuns, threads: command.threads)
         let machine = Machine.current()
+        let description = MachineDescription.host
         let display = BenchProgressDisplay()
-        let ceilings = try command.roofline
-            ? RooflineMeter(machine: machine, schedules: ScheduleRegistry.distinct, precision: problem.precision, threads: command.threads)
-                .measure { display.note($0) }
+        let roofs = command.roofline
+            ? MachineRoofsMeter(machine: description, threads: command.threads, trials: 3).measure { display.note($0) }
             : nil
         var report = try BenchRunner(plan: plan, meter: PerfKitRunMeter())
             .run(machine: machine, date: ISO8601DateFormatter().string(from: Date())) { display.show($0) }
-        if let ceilings { report = report.applying(ceilings) }
+        if let roofs { report = report.applying(roofs: roofs, schedules: schedules, machine: description, threads: command.threads) }
         return report
     }
 
@@ -38,6 +39,7 @@ enum ReportData {
             } else {
                 joined!.workloads += report.workloads
                 if joined!.roofline == nil { joined!.roofline = report.roofline }
+                if joined!.roofs == nil { joined!.roofs = report.roofs }
             }
         }
         return joined!

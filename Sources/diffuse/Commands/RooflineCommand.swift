@@ -1,37 +1,50 @@
 import ArgumentParser
 import DiffusionKit
+import Foundation
 import PerfKit
 import Workbench
 
-/// `diffuse roofline`: this machine's ceilings for the stencil.
+/// `diffuse roofline`: this machine's roofs, and where schedules sit under them.
 struct RooflineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "roofline",
-        abstract: "Measure this machine's ceilings: memory bandwidth and the in-cache update rate.",
+        abstract: "Measure this machine's roofs (compute, L1, L2, L3, memory) and each schedule's share of the one that bounds it.",
         discussion: """
-            Memory bandwidth is measured as STREAM does: copy (c = a) and triad (a = b + s·c) over \
-            three arrays each four times the largest cache, on all cores, best of --trials, counting \
-            16 and 24 bytes per element; the same kernels on arrays that fit in L3 give the L3 bandwidth. A schedule that does one step per pass over memory must move \
-            at least 16 bytes per update in double precision (8 in single), so for grids larger than the \
-            caches it cannot beat bandwidth ÷ 16 B updates per second; only temporal blocking gets past \
-            that. The in-cache ceiling is the best rate any verified schedule reaches on a grid whose two \
-            copies fill half the L2 caches of the cores used. `diffuse bench` measures both and shows each schedule's share of \
-            the ceiling that applies to its working set.
+            The roofs come from microbenchmarks and first principles, never from this project's stencil. \
+            Compute: peak vector add and FMA throughput, double and float, on one core and all, from independent \
+            accumulator chains (as likwid-bench's peakflops). Memory: load, copy and triad bandwidth with working \
+            sets sized from the caches (half of L1d, half of L2, half of the last level's share, 4× the last level), \
+            on one core and all, bytes counted as STREAM counts them. \
+            Then each --variants schedule runs the workload (verified first), and gets its flops and bytes per \
+            update at each level (a lower bound: temporal blocking's bytes from memory shrink with its depth), \
+            the rate each roof allows, the lowest of them (the bound) and the share of it reached. That share \
+            cannot pass 100 % unless the model is wrong, and then it says so. Where likwid-bench is installed \
+            (Debian: likwid) its figures are printed beside ours.
 
             Examples:
               diffuse roofline
-              diffuse roofline --precision float --format json
+              diffuse roofline --size 4096 --iterations 50 --precision float
+              diffuse roofline --variants simd,parallel,temporal,fused --format json
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("Precision of the in-cache measurement.", valueName: "double|float"))
-    var precision: String = "double"
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Machine") var machineOptions: MachineOptions
+
+    @Option(name: .long, parsing: .unconditional, help: "Steps per run of each schedule.")
+    var iterations: Int = 100
+
+    @Option(name: .long, help: ArgumentHelp("Comma-separated schedules to place under the roofs.", valueName: "a,b,…"))
+    var variants: String = "simd,parallel,temporal,fused"
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Threads (0: all cores).", valueName: "n"))
     var threads: Int = 0
 
-    @Option(name: .long, parsing: .unconditional, help: "STREAM trials per kernel (the best counts).")
-    var trials: Int = 10
+    @Option(name: .long, parsing: .unconditional, help: "Trials per microbenchmark (the best counts).")
+    var trials: Int = 5
+
+    @Flag(name: .long, inversion: .prefixedNo, help: "Run likwid-bench beside our microbenchmarks where it is installed.")
+    var likwid = true
 
     @Option(name: .long, help: "Output format.")
     var format: ReportFormat = .text
@@ -39,39 +52,33 @@ struct RooflineCommand: ParsableCommand {
     func validate() throws {
         try ThreadCount.validate(threads)
         guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
+        guard iterations >= 1 else { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
+        _ = try ScheduleList.names(variants)
     }
 
     func run() throws {
-        let meter = RooflineMeter(
-            machine: Machine.current(), schedules: ScheduleRegistry.distinct, precision: try Precision(parsing: precision),
-            threads: threads, budget: 0.2, trials: trials)
-        let roofline = try meter.measure { Terminal.standardError($0 + "\n") }
-        Terminal.standardOutput(try format.render(roofline, text: text))
+        let problem = try model.problem()
+        let machine = try machineOptions.description()
+        let schedules = try ScheduleList.schedules(variants)
+        let roofs = MachineRoofsMeter(machine: machine, threads: threads, trials: trials)
+            .measure(likwid: likwid) { Terminal.standardError($0 + "\n") }
+        if likwid && !LikwidBench.isInstalled { Terminal.standardError("likwid-bench: not installed; \(LikwidBench.installHint)\n") }
+        var plan = BenchPlan(problems: [problem], iterations: iterations, schedules: schedules, budget: 0.3, minimumRuns: 3, threads: threads)
+        plan.machine = machine
+        Terminal.standardError("placing \(schedules.map(\.descriptor.name).joined(separator: ", ")) on \(problem.rows)×\(problem.cols), \(iterations) steps…\n")
+        let report = try BenchRunner(plan: plan).run(machine: Machine.current(), date: ISO8601DateFormatter().string(from: Date()))
+            .applying(roofs: roofs, schedules: schedules, machine: machine, threads: threads)
+        let rooflineReport = RooflineReport(roofs: roofs, workload: report.workloads[0].workload, results: report.workloads[0].results)
+        let heading = "\(problem.rows)×\(problem.cols) \(problem.precision) \(problem.boundary), \(iterations) steps"
+        Terminal.standardOutput(try format.render(rooflineReport) {
+            RoofsFormatter.text($0.roofs) + "\n" + RoofsFormatter.scheduleTable($0.results, roofs: $0.roofs, heading: heading)
+        })
     }
+}
 
-    /// The ceilings, one block per measurement.
-    private func text(_ roofline: Roofline) -> String {
-        var lines = ["Memory bandwidth (STREAM, \(roofline.threads) threads, arrays of \(formatBytes(roofline.bandwidth.first?.arrayBytes ?? 0)))"]
-        for result in roofline.bandwidth {
-            lines.append("  \(result.kernel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(significant(result.bytesPerSecond / 1e9, 3)) GB/s  (best of \(result.trialSeconds.count), \(formatSeconds(result.bestSeconds)))")
-        }
-        let element = (try? Precision(parsing: precision))?.byteWidth ?? 8
-        let memoryBound = roofline.bandwidthBytesPerSecond / Double(2 * element)
-        lines.append("  one step per sweep: at most \(formatRate(memoryBound)) updates/s (\(2 * element) B per update)")
-        if let cache = roofline.cacheBandwidth, let best = roofline.cacheBandwidthBytesPerSecond {
-            lines.append("")
-            lines.append("L3 bandwidth (STREAM, arrays of \(formatBytes(cache.first?.arrayBytes ?? 0)), for grids that fit in L3)")
-            for result in cache {
-                lines.append("  \(result.kernel.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(significant(result.bytesPerSecond / 1e9, 3)) GB/s")
-            }
-            lines.append("  one step per sweep: at most \(formatRate(best / Double(2 * element))) updates/s")
-        }
-        lines.append("")
-        lines.append("In-cache update rate (\(roofline.inCache.rows)×\(roofline.inCache.cols) \(roofline.inCache.precision), \(roofline.inCache.iterations) steps; two copies fill half the cores' L2 caches)")
-        for rate in roofline.inCache.rates {
-            lines.append("  \(rate.schedule.padding(toLength: 18, withPad: " ", startingAt: 0)) \(formatRate(rate.updatesPerSecond)) updates/s")
-        }
-        lines.append("  ceiling: \(formatRate(roofline.inCache.updatesPerSecond)) updates/s (\(roofline.inCache.schedule))")
-        return lines.joined(separator: "\n") + "\n"
-    }
+/// What `diffuse roofline --format json` prints.
+struct RooflineReport: Encodable {
+    let roofs: MachineRoofs
+    let workload: BenchWorkload
+    let results: [BenchResult]
 }

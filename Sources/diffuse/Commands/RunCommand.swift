@@ -35,6 +35,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Machine") var machineOptions: MachineOptions
+    @OptionGroup(title: "Planning (auto)") var planOptions: PlanOptions
 
     @Option(name: .long, parsing: .unconditional,
             help: ArgumentHelp("Number of explicit-Euler steps (default 500; with --resume: the rest of the interrupted run).", valueName: "n"))
@@ -124,7 +125,14 @@ struct RunCommand: ParsableCommand {
             steps = try RunLength.steps(iterations: iterations, time: time, dt: problem.dt)
         }
         let context = ExecutionContext(threads: threads, machine: try machineOptions.description())
-        let named = try ScheduleRegistry.named(resumption != nil && variant == "auto" ? resumption!.info.schedule : variant)
+        var named = try ScheduleRegistry.named(resumption != nil && variant == "auto" ? resumption!.info.schedule : variant)
+        // auto with the plan --plan asks for (wisdom, measured or none: the estimate).
+        var plan: Plan?
+        if named is AutoSchedule {
+            // Each --every segment is a run of its own for auto's choice.
+            let (auto, plans) = try planOptions.autoSchedule(for: [problem], steps: min(steps, every ?? steps), context: context)
+            (named, plan) = (auto, plans[problem])
+        }
         let (schedule, reason) = RunLength.stepper(named, problem: problem, steps: steps, segment: every, context: context)
         // Check every destination before the run: a long run must not end in
         // an error about a folder that never existed.
@@ -139,6 +147,7 @@ struct RunCommand: ParsableCommand {
         case .float: report = try execute(problem, schedule, context, steps, resumption, Float.self)
         }
         report.choice = reason
+        report.plan = plan
         Terminal.standardOutput(json ? try jsonText(report) : report.text)
     }
 
@@ -228,13 +237,15 @@ struct RunReport: Encodable {
     let files: [String]
     /// Why `auto` chose the schedule it did (nil for a named variant).
     var choice: String?
+    /// `auto`'s plan: schedule, parameters, source and why (nil for a named variant).
+    var plan: Plan?
     /// The process's peak resident memory (VmHWM), when the system says.
     let peakMemoryBytes: Int? = try? MemoryUsage.current().peakResidentBytes
 
     enum CodingKeys: String, CodingKey {
         case rows, cols, iterations, boundary, initial, precision, diffusivity, dt, dx, coefficient, variant, schedule, threads
         case elapsedSeconds = "elapsed_s", perIterationSeconds = "per_iteration_s", updatesPerSecond = "updates_per_s"
-        case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files, choice
+        case mass, initialMass = "initial_mass", relativeMassDrift = "relative_mass_drift", min, max, files, choice, plan
         case peakMemoryBytes = "peak_memory_bytes"
     }
 
@@ -274,6 +285,8 @@ struct RunReport: Encodable {
             "mass        \(formatNumber(mass)) (initial \(formatNumber(initialMass)), relative drift \(String(format: "%.2e", relativeMassDrift)))",
             "min, max    \(formatNumber(min)), \(formatNumber(max))",
         ]
+        // The plan's line where it says more than the choice's (its parameters and source).
+        if let plan, !(choice ?? "").contains(plan.reason) { lines.insert("plan        \(plan.summary) — \(plan.reason)", at: 3) }
         if let choice { lines.insert("choice      \(choice)", at: 3) }
         for file in files { lines.append("wrote       \(file)") }
         return lines.joined(separator: "\n") + "\n"

@@ -1,5 +1,6 @@
 import DiffusionKit
 import Foundation
+import Hardware
 import PerfKit
 @testable import Workbench
 
@@ -56,18 +57,54 @@ enum ReportFixture {
             entry("roll-add", .swift, best: nil, status: .failed, reason: "max |error| 0.1 exceeds the gate 5e-15"),
             entry("Numba", .peer, best: nil, status: .skipped, reason: "numba is not installed (pip install numba)"),
         ]
+        let roofs = self.roofs
         for index in results.indices where results[index].isRanked {
             results[index].speedup = 0.00853 / results[index].bestSeconds!
-            results[index].ceilingKind = .inCache
-            results[index].ceilingFraction = results[index].updatesPerSecond! / 9e9
+            // Peers are placed as one step per sweep, as `applying(roofs:)` does.
+            let traffic = StencilTraffic(
+                schedule: results[index].kind == .swift ? results[index].variant : "peer",
+                rows: workload.rows, cols: workload.cols, scalarBytes: 8, threads: 2, depth: nil, tileWidth: nil, machine: description)
+            let roof = StencilRoof(roofs: roofs, traffic: traffic, precision: .double, threads: 2, attained: results[index].updatesPerSecond!)
+            results[index].roof = roof
+            results[index].ceilingKind = roof?.bound
+            results[index].ceilingFraction = roof?.fraction
         }
-        let roofline = Roofline(
-            bandwidth: [], bandwidthBytesPerSecond: 31e9, cacheBandwidth: [], cacheBandwidthBytesPerSecond: 120e9, l3Bytes: 32 << 20,
-            inCache: .init(rows: 256, cols: 256, iterations: 100, precision: "double", schedule: "temporal", updatesPerSecond: 9e9, rates: []),
-            l2Bytes: 2 << 20, threads: 2)
-        return BenchReport(machine: machine, date: "2026-11-29T12:00:00Z",
-                           workloads: [BenchWorkloadResults(workload: workload, referenceSeconds: 0.01, results: results)],
-                           roofline: roofline)
+        var report = BenchReport(machine: machine, date: "2026-11-29T12:00:00Z",
+                                 workloads: [BenchWorkloadResults(workload: workload, referenceSeconds: 0.01, results: results)],
+                                 roofline: nil)
+        report.roofs = roofs
+        return report
+    }
+
+    /// The fixture machine as the planner sees it: 2 cores, 32 KiB L1d,
+    /// 1 MiB L2 each, 32 MiB L3 shared.
+    static let description = MachineDescription(
+        cpuModel: "Test CPU", cores: 2,
+        caches: [.init(level: 1, type: .data, sizeBytes: 32 << 10, lineBytes: 64),
+                 .init(level: 2, sizeBytes: 1 << 20, lineBytes: 64),
+                 .init(level: 3, sizeBytes: 32 << 20, lineBytes: 64, sharedBy: 2)],
+        vectorBytes: 64)
+
+    /// Round roofs on 1 and 2 threads: 10 GFlop/s of adds and 20 of FMA per
+    /// core; L1 100 GB/s per core, L2 50, L3 30, memory 10 (all cores twice
+    /// these, memory 1.5×).
+    static var roofs: MachineRoofs {
+        var compute: [PeakFlops.Result] = []
+        for threads in [1, 2] {
+            for precision in PeakFlops.Precision.allCases {
+                let scale = Double(threads) * (precision == .float ? 2 : 1)
+                compute.append(.init(precision: precision, operation: .add, threads: threads, vectorBytes: 64, flopsPerSecond: 10e9 * scale))
+                compute.append(.init(precision: precision, operation: .fma, threads: threads, vectorBytes: 64, flopsPerSecond: 20e9 * scale))
+            }
+        }
+        func level(_ name: String, _ perCore: Double, _ allCores: Double) -> MachineRoofs.Level {
+            .init(name: name, capacityBytesPerCore: nil, capacityBytesAllCores: nil, bandwidth: [
+                .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 1, bytesPerSecond: perCore),
+                .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 2, bytesPerSecond: allCores),
+            ])
+        }
+        return MachineRoofs(threads: 2, compute: compute,
+                            levels: [level("L1", 100e9, 200e9), level("L2", 50e9, 100e9), level("L3", 30e9, 60e9), level("memory", 10e9, 15e9)])
     }
 
     static func sweep(_ name: String, peak: Double) -> SweepReport {

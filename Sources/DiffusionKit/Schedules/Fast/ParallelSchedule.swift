@@ -60,7 +60,8 @@ public struct ParallelSchedule: Schedule {
         let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
         let edges = GridEdges<Scalar>(
             boundary: problem.boundary, coefficient: Scalar(problem.coefficient),
-            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer))
+            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer),
+            vectorBytes: context.machine.vectorBytes)
         let team = members > 1 ? ThreadTeam.shared(size: members) : nil
         var next = ScratchPool.take(rows: rows, cols: cols, as: Scalar.self)
         context.phase("steps (on the thread team)") {

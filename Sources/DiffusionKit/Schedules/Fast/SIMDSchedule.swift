@@ -1,4 +1,5 @@
-/// `simd`: one core, explicit 64-byte vectors, one step per sweep over memory.
+/// `simd`: one core, explicit vectors of the machine's width (64 bytes on
+/// AVX-512, 32 on AVX2, 16 on SSE2 and NEON), one step per sweep over memory.
 ///
 /// Scheme: two grids, swapped after every step. A step walks the rows in
 /// strips of four; for each column position one vector (`SIMD8<Double>`,
@@ -32,7 +33,7 @@ public struct SIMDSchedule: Schedule {
         ScheduleDescriptor(
             name: "simd",
             seedCounterpart: "(beyond the seed)",
-            lesson: "explicit 64-byte vectors and four rows per pass: each cell is loaded once per step, "
+            lesson: "explicit vectors of the machine's width and four rows per pass: each cell is loaded once per step, "
                 + "neighbours are shuffled, not reloaded"
         )
     }
@@ -53,7 +54,8 @@ public struct SIMDSchedule: Schedule {
         let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
         let edges = GridEdges<Scalar>(
             boundary: problem.boundary, coefficient: Scalar(problem.coefficient),
-            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer))
+            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer),
+            vectorBytes: context.machine.vectorBytes)
         var next = ScratchPool.take(rows: rows, cols: cols, as: Scalar.self)
         context.phase("step") {
             for _ in 0 ..< steps {

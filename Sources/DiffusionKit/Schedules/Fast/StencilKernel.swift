@@ -8,7 +8,8 @@
 ///
 /// ## Why it is fast
 ///
-/// - One 64-byte vector per step along a row (`SIMD8<Double>`, `SIMD16<Float>`:
+/// - One vector of the build's width per step along a row (`StencilLine`; on
+///   AVX-512 `SIMD8<Double>`, `SIMD16<Float>`:
 ///   one cache line, one AVX-512 register).
 /// - Vertical reuse: the rows of a strip are computed together, so each input
 ///   row is loaded once per column step and serves as the centre of its own
@@ -55,24 +56,76 @@
 /// debug builds compile file by file and do not specialise across files). One
 /// call per strip of up to 4 rows costs nothing next to the strip's work.
 protocol StencilScalar: DiffusionScalar {
-    /// The 64-byte vector of this scalar.
-    associatedtype Line: SIMD where Line.Scalar == Self
-
-    /// `(previous[last], current[0], …, current[last − 1])`: the west neighbours
-    /// of `current`'s cells.
-    static func westShift(_ previous: Line, _ current: Line) -> Line
-
-    /// `(current[1], …, current[last], next[0])`: the east neighbours.
-    static func eastShift(_ current: Line, _ next: Line) -> Line
-
-    /// One step of the rows of `strip`.
+    /// One step of the rows of `strip`, with vectors of `strip.vectorBytes`.
     static func updateStrip(_ strip: StencilStrip<Self>)
 
     /// One step of rows `band` of a whole grid from `source` into `target`,
-    /// with the boundary rule `edges` (see `stepBand`).
+    /// with the boundary rule `edges` (see `stepBand`), with vectors of
+    /// `edges.vectorBytes`.
     static func updateBand(
         source: UnsafePointer<Self>, target: UnsafeMutablePointer<Self>,
         rows: Int, cols: Int, band: Range<Int>, edges: GridEdges<Self>)
+}
+
+/// A vector the kernel can step with: a `SIMD` of a `StencilScalar`, with
+/// the two shifts that give a vector's east and west neighbours.
+///
+/// The kernel is generic over it, so that it runs with the vectors the build
+/// targets (`MachineDescription.vectorBytes`): 64 bytes on AVX-512 (one
+/// register, one cache line), 32 on AVX2, 16 on SSE2 and NEON. A 64-byte
+/// vector on an AVX2 build would be two registers per value: the strip's
+/// twelve live vectors would need 24 of AVX2's 16 registers and spill, and
+/// each shift would cross two registers.
+protocol StencilLine: SIMD where Scalar: StencilScalar {
+    /// `(previous[last], current[0], …, current[last − 1])`: the west neighbours
+    /// of `current`'s cells.
+    static func westShift(_ previous: Self, _ current: Self) -> Self
+
+    /// `(current[1], …, current[last], next[0])`: the east neighbours.
+    static func eastShift(_ current: Self, _ next: Self) -> Self
+}
+
+extension SIMD8: StencilLine where Scalar: StencilScalar {
+    @inline(__always)
+    static func westShift(_ p: Self, _ c: Self) -> Self { Self(p[7], c[0], c[1], c[2], c[3], c[4], c[5], c[6]) }
+
+    @inline(__always)
+    static func eastShift(_ c: Self, _ n: Self) -> Self { Self(c[1], c[2], c[3], c[4], c[5], c[6], c[7], n[0]) }
+}
+
+extension SIMD4: StencilLine where Scalar: StencilScalar {
+    @inline(__always)
+    static func westShift(_ p: Self, _ c: Self) -> Self { Self(p[3], c[0], c[1], c[2]) }
+
+    @inline(__always)
+    static func eastShift(_ c: Self, _ n: Self) -> Self { Self(c[1], c[2], c[3], n[0]) }
+}
+
+extension SIMD2: StencilLine where Scalar: StencilScalar {
+    @inline(__always)
+    static func westShift(_ p: Self, _ c: Self) -> Self { Self(p[1], c[0]) }
+
+    @inline(__always)
+    static func eastShift(_ c: Self, _ n: Self) -> Self { Self(c[1], n[0]) }
+}
+
+extension SIMD16: StencilLine where Scalar: StencilScalar {
+    @inline(__always)
+    static func westShift(_ p: Self, _ c: Self) -> Self {
+        Self(p[15], c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14])
+    }
+
+    @inline(__always)
+    static func eastShift(_ c: Self, _ n: Self) -> Self {
+        Self(c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], c[11], c[12], c[13], c[14], c[15], n[0])
+    }
+}
+
+/// The kernel's vector width for a machine's `vectorBytes`: 64 from 64 up,
+/// 32 from 32, else 16 (which every 64-bit x86 and Arm CPU has).
+@inline(__always)
+func kernelVectorBytes(_ vectorBytes: Int) -> Int {
+    vectorBytes >= 64 ? 64 : vectorBytes >= 32 ? 32 : 16
 }
 
 /// What lies beyond the first or the last column of a row segment.
@@ -109,6 +162,8 @@ struct StencilStrip<Scalar: StencilScalar> {
     var coefficient: Scalar
     /// V of a fixed boundary (unused otherwise).
     var fixedValue: Scalar
+    /// Bytes of the vectors to step with (`kernelVectorBytes`).
+    var vectorBytes: Int
 }
 
 /// The boundary rule of a whole grid as the band kernels need it.
@@ -119,6 +174,8 @@ struct GridEdges<Scalar: StencilScalar> {
     /// A row of `fixedValue`s, `cols` long: the north neighbour of row 0 and
     /// the south neighbour of the last row under `fixed`. Unused otherwise.
     var ghostRow: UnsafePointer<Scalar>?
+    /// Bytes of the vectors to step with: the machine's (`MachineDescription.vectorBytes`).
+    var vectorBytes: Int
 
     /// Row `index` (−1 ≤ index ≤ rows) of the grid at `base`, the rows beyond
     /// its edges by the boundary rule (`Boundary.row(_:of:rows:cols:ghostRow:)`).
@@ -129,50 +186,44 @@ struct GridEdges<Scalar: StencilScalar> {
 }
 
 extension Double: StencilScalar {
-    typealias Line = SIMD8<Double>
-
-    @inline(__always)
-    static func westShift(_ previous: Line, _ current: Line) -> Line {
-        Line(previous[7], current[0], current[1], current[2], current[3], current[4], current[5], current[6])
+    static func updateStrip(_ strip: StencilStrip<Double>) {
+        switch kernelVectorBytes(strip.vectorBytes) {
+        case 64: stencilStrip(strip, SIMD8<Double>.self)
+        case 32: stencilStrip(strip, SIMD4<Double>.self)
+        default: stencilStrip(strip, SIMD2<Double>.self)
+        }
     }
-
-    @inline(__always)
-    static func eastShift(_ current: Line, _ next: Line) -> Line {
-        Line(current[1], current[2], current[3], current[4], current[5], current[6], current[7], next[0])
-    }
-
-    static func updateStrip(_ strip: StencilStrip<Double>) { stencilStrip(strip) }
 
     static func updateBand(
         source: UnsafePointer<Double>, target: UnsafeMutablePointer<Double>,
         rows: Int, cols: Int, band: Range<Int>, edges: GridEdges<Double>
     ) {
-        stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges)
+        switch kernelVectorBytes(edges.vectorBytes) {
+        case 64: stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges, SIMD8<Double>.self)
+        case 32: stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges, SIMD4<Double>.self)
+        default: stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges, SIMD2<Double>.self)
+        }
     }
 }
 
 extension Float: StencilScalar {
-    typealias Line = SIMD16<Float>
-
-    @inline(__always)
-    static func westShift(_ previous: Line, _ current: Line) -> Line {
-        Line(previous[15], current[0], current[1], current[2], current[3], current[4], current[5], current[6],
-             current[7], current[8], current[9], current[10], current[11], current[12], current[13], current[14])
+    static func updateStrip(_ strip: StencilStrip<Float>) {
+        switch kernelVectorBytes(strip.vectorBytes) {
+        case 64: stencilStrip(strip, SIMD16<Float>.self)
+        case 32: stencilStrip(strip, SIMD8<Float>.self)
+        default: stencilStrip(strip, SIMD4<Float>.self)
+        }
     }
-
-    @inline(__always)
-    static func eastShift(_ current: Line, _ next: Line) -> Line {
-        Line(current[1], current[2], current[3], current[4], current[5], current[6], current[7], current[8],
-             current[9], current[10], current[11], current[12], current[13], current[14], current[15], next[0])
-    }
-
-    static func updateStrip(_ strip: StencilStrip<Float>) { stencilStrip(strip) }
 
     static func updateBand(
         source: UnsafePointer<Float>, target: UnsafeMutablePointer<Float>,
         rows: Int, cols: Int, band: Range<Int>, edges: GridEdges<Float>
     ) {
-        stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges)
+        switch kernelVectorBytes(edges.vectorBytes) {
+        case 64: stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges, SIMD16<Float>.self)
+        case 32: stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges, SIMD8<Float>.self)
+        default: stepBand(source: source, target: target, rows: rows, cols: cols, band: band, edges: edges, SIMD4<Float>.self)
+        }
     }
 }
 
@@ -186,10 +237,10 @@ extension Float: StencilScalar {
 /// read once per strip, plus the strip's two neighbour rows: (k + 2)/k reads
 /// for k = 4) and one write of the target cell.
 @inline(__always)
-private func stepBand<Scalar: StencilScalar>(
+private func stepBand<Scalar: StencilScalar, Line: StencilLine>(
     source: UnsafePointer<Scalar>, target: UnsafeMutablePointer<Scalar>,
-    rows: Int, cols: Int, band: Range<Int>, edges: GridEdges<Scalar>
-) {
+    rows: Int, cols: Int, band: Range<Int>, edges: GridEdges<Scalar>, _ line: Line.Type
+) where Line.Scalar == Scalar {
     @inline(__always) func row(_ i: Int) -> UnsafePointer<Scalar> {
         edges.row(i, of: source, rows: rows, cols: cols)
     }
@@ -203,8 +254,8 @@ private func stepBand<Scalar: StencilScalar>(
             // Rows beyond the strip are not formed: they may lie past the grid.
             output: (o0, k > 1 ? o0 + cols : o0, k > 2 ? o0 + 2 &* cols : o0, k > 3 ? o0 + 3 &* cols : o0),
             count: cols, west: .boundary, east: .boundary, boundary: edges.boundary,
-            coefficient: edges.coefficient, fixedValue: edges.fixedValue)
-        stencilStrip(strip)
+            coefficient: edges.coefficient, fixedValue: edges.fixedValue, vectorBytes: edges.vectorBytes)
+        stencilStrip(strip, line)
         i &+= k
     }
 }
@@ -212,21 +263,23 @@ private func stepBand<Scalar: StencilScalar>(
 // MARK: - The strip kernel
 
 @inline(__always)
-private func stencilStrip<Scalar: StencilScalar>(_ strip: StencilStrip<Scalar>) {
+private func stencilStrip<Scalar: StencilScalar, Line: StencilLine>(_ strip: StencilStrip<Scalar>, _ line: Line.Type)
+where Line.Scalar == Scalar {
     switch strip.rows {
-    case 4: stripRows(strip, 4)
-    case 3: stripRows(strip, 3)
-    case 2: stripRows(strip, 2)
-    default: stripRows(strip, 1)
+    case 4: stripRows(strip, 4, line)
+    case 3: stripRows(strip, 3, line)
+    case 2: stripRows(strip, 2, line)
+    default: stripRows(strip, 1, line)
     }
 }
 
 /// The strip with its row count `k` a constant after inlining, so that the
 /// row loop below is unrolled and its vectors stay in registers.
 @inline(__always)
-private func stripRows<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ k: Int) {
-    if s.count >= Scalar.Line.scalarCount {
-        vectorColumns(s, k)
+private func stripRows<Scalar: StencilScalar, Line: StencilLine>(_ s: StencilStrip<Scalar>, _ k: Int, _ line: Line.Type)
+where Line.Scalar == Scalar {
+    if s.count >= Line.scalarCount {
+        vectorColumns(s, k, line)
     } else {
         scalarColumns(s, k, from: 0, to: s.count)
     }
@@ -251,13 +304,13 @@ private func eastGhost<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ row: 
 }
 
 @inline(__always)
-private func load<Scalar: StencilScalar>(_ p: UnsafePointer<Scalar>, _ j: Int) -> Scalar.Line {
-    UnsafeRawPointer(p + j).loadUnaligned(as: Scalar.Line.self)
+private func load<Line: StencilLine>(_ p: UnsafePointer<Line.Scalar>, _ j: Int) -> Line {
+    UnsafeRawPointer(p + j).loadUnaligned(as: Line.self)
 }
 
 @inline(__always)
-private func store<Scalar: StencilScalar>(_ v: Scalar.Line, _ p: UnsafeMutablePointer<Scalar>, _ j: Int) {
-    UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: Scalar.Line.self)
+private func store<Line: StencilLine>(_ v: Line, _ p: UnsafeMutablePointer<Line.Scalar>, _ j: Int) {
+    UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: Line.self)
 }
 
 /// The update of one vector of cells, in the reference's order.
@@ -278,9 +331,10 @@ private func update<Line: SIMD>(
 /// the last vector's east neighbours likewise, so a whole row costs no scalar
 /// work at all (on 640-cell rows, scalar edge cells cost about 10 %).
 @inline(__always)
-private func vectorColumns<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ k: Int) {
-    typealias Line = Scalar.Line
+private func vectorColumns<Scalar: StencilScalar, Line: StencilLine>(_ s: StencilStrip<Scalar>, _ k: Int, _: Line.Type)
+where Line.Scalar == Scalar {
     let width = Line.scalarCount
+    @inline(__always) func loadLine(_ row: UnsafePointer<Scalar>, _ j: Int) -> Line { load(row, j) }
     let count = s.count
     let r = Line(repeating: s.coefficient), minusFour = Line(repeating: -4)
     let (c0, c1, c2, c3) = s.centre
@@ -292,13 +346,13 @@ private func vectorColumns<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ k
     let lastReadable = eastInMemory ? count : count &- 1
 
     @inline(__always) func westOfFirst(_ row: UnsafePointer<Scalar>, _ centre: Line) -> Line {
-        westInMemory ? load(row, -1) : Scalar.westShift(Line(repeating: westGhost(s, row)), centre)
+        westInMemory ? loadLine(row, -1) : Line.westShift(Line(repeating: westGhost(s, row)), centre)
     }
     @inline(__always) func west(_ row: UnsafePointer<Scalar>, _ q: Int, _ centre: Line) -> Line {
-        q > 0 || westInMemory ? load(row, q &- 1) : Scalar.westShift(Line(repeating: westGhost(s, row)), centre)
+        q > 0 || westInMemory ? loadLine(row, q &- 1) : Line.westShift(Line(repeating: westGhost(s, row)), centre)
     }
     @inline(__always) func east(_ row: UnsafePointer<Scalar>, _ q: Int, _ centre: Line) -> Line {
-        q &+ width < count || eastInMemory ? load(row, q &+ 1) : Scalar.eastShift(centre, Line(repeating: eastGhost(s, row)))
+        q &+ width < count || eastInMemory ? loadLine(row, q &+ 1) : Line.eastShift(centre, Line(repeating: eastGhost(s, row)))
     }
 
     // Steady state: the centre vectors at p and p + width are in registers,
@@ -306,36 +360,36 @@ private func vectorColumns<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ k
     // vector is also the north neighbour of the row below and the south
     // neighbour of the row above.
     var p = 0
-    var x0 = load(c0, 0), x1 = k > 1 ? load(c1, 0) : x0
-    var x2 = k > 2 ? load(c2, 0) : x0, x3 = k > 3 ? load(c3, 0) : x0
+    var x0 = loadLine(c0, 0), x1 = k > 1 ? loadLine(c1, 0) : x0
+    var x2 = k > 2 ? loadLine(c2, 0) : x0, x3 = k > 3 ? loadLine(c3, 0) : x0
     var w0 = westOfFirst(c0, x0), w1 = k > 1 ? westOfFirst(c1, x1) : x0
     var w2 = k > 2 ? westOfFirst(c2, x2) : x0, w3 = k > 3 ? westOfFirst(c3, x3) : x0
     // The next vector, [p + width, p + 2·width), must be readable.
     while p &+ 2 &* width <= lastReadable &+ 1 {
-        let up = load(north, p), down = load(south, p)
-        let y0 = load(c0, p &+ width)
-        let y1 = k > 1 ? load(c1, p &+ width) : y0
-        let y2 = k > 2 ? load(c2, p &+ width) : y0
-        let y3 = k > 3 ? load(c3, p &+ width) : y0
+        let up = loadLine(north, p), down = loadLine(south, p)
+        let y0 = loadLine(c0, p &+ width)
+        let y1 = k > 1 ? loadLine(c1, p &+ width) : y0
+        let y2 = k > 2 ? loadLine(c2, p &+ width) : y0
+        let y3 = k > 3 ? loadLine(c3, p &+ width) : y0
         store(update(centre: x0, south: k > 1 ? x1 : down, north: up,
-                     east: Scalar.eastShift(x0, y0), west: w0, r: r, minusFour: minusFour), o0, p)
+                     east: Line.eastShift(x0, y0), west: w0, r: r, minusFour: minusFour), o0, p)
         if k > 1 {
             store(update(centre: x1, south: k > 2 ? x2 : down, north: x0,
-                         east: Scalar.eastShift(x1, y1), west: w1, r: r, minusFour: minusFour), o1, p)
+                         east: Line.eastShift(x1, y1), west: w1, r: r, minusFour: minusFour), o1, p)
         }
         if k > 2 {
             store(update(centre: x2, south: k > 3 ? x3 : down, north: x1,
-                         east: Scalar.eastShift(x2, y2), west: w2, r: r, minusFour: minusFour), o2, p)
+                         east: Line.eastShift(x2, y2), west: w2, r: r, minusFour: minusFour), o2, p)
         }
         if k > 3 {
             store(update(centre: x3, south: down, north: x2,
-                         east: Scalar.eastShift(x3, y3), west: w3, r: r, minusFour: minusFour), o3, p)
+                         east: Line.eastShift(x3, y3), west: w3, r: r, minusFour: minusFour), o3, p)
         }
-        w0 = Scalar.westShift(x0, y0)
+        w0 = Line.westShift(x0, y0)
         x0 = y0
-        if k > 1 { w1 = Scalar.westShift(x1, y1); x1 = y1 }
-        if k > 2 { w2 = Scalar.westShift(x2, y2); x2 = y2 }
-        if k > 3 { w3 = Scalar.westShift(x3, y3); x3 = y3 }
+        if k > 1 { w1 = Line.westShift(x1, y1); x1 = y1 }
+        if k > 2 { w2 = Line.westShift(x2, y2); x2 = y2 }
+        if k > 3 { w3 = Line.westShift(x3, y3); x3 = y3 }
         p &+= width
     }
     // The ragged end: at most two vectors, the last one ending exactly at
@@ -344,9 +398,9 @@ private func vectorColumns<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ k
     // values at the segment's edges.
     while p < count {
         let q = min(p, count &- width)
-        let up = load(north, q), down = load(south, q)
-        let a0 = load(c0, q), a1 = k > 1 ? load(c1, q) : a0
-        let a2 = k > 2 ? load(c2, q) : a0, a3 = k > 3 ? load(c3, q) : a0
+        let up = loadLine(north, q), down = loadLine(south, q)
+        let a0 = loadLine(c0, q), a1 = k > 1 ? loadLine(c1, q) : a0
+        let a2 = k > 2 ? loadLine(c2, q) : a0, a3 = k > 3 ? loadLine(c3, q) : a0
         store(update(centre: a0, south: k > 1 ? a1 : down, north: up,
                      east: east(c0, q, a0), west: west(c0, q, a0), r: r, minusFour: minusFour), o0, q)
         if k > 1 {

@@ -114,7 +114,8 @@ public struct TemporalSchedule: Schedule {
         let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
         let edges = GridEdges<Scalar>(
             boundary: problem.boundary, coefficient: Scalar(problem.coefficient),
-            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer))
+            fixedValue: Scalar(problem.boundary.fixedValue ?? 0), ghostRow: UnsafePointer(ghost.pointer),
+            vectorBytes: context.machine.vectorBytes)
         let team = plan.bands.count > 1 ? ThreadTeam.shared(size: plan.bands.count) : nil
         // Ring rows start on cache lines. Levels 1 … depth − 1 have a ring
         // each; a tiled periodic sweep also gathers its level-0 rows (which
@@ -129,12 +130,12 @@ public struct TemporalSchedule: Schedule {
                 next.withUnsafeMutableBufferPointer { second in
                     let a = first.baseAddress!, b = second.baseAddress!
                     let body = { (member: Int) in
-                        // Each thread's rings, allocated by that thread so
-                        // that they are first touched (and placed) near it.
-                        let raw = UnsafeMutableRawPointer.allocate(
-                            byteCount: ringCount * MemoryLayout<Scalar>.stride, alignment: 64)
-                        defer { raw.deallocate() }
-                        let ring = raw.bindMemory(to: Scalar.self, capacity: ringCount)
+                        // Each thread's rings, taken (and on first use
+                        // allocated, so first touched and placed near it) by
+                        // that thread, and kept for the next run (`RingPool`).
+                        let buffer = RingPool.take(bytes: ringCount * MemoryLayout<Scalar>.stride)
+                        defer { RingPool.giveBack(buffer.pointer, bytes: buffer.bytes) }
+                        let ring = buffer.pointer.bindMemory(to: Scalar.self, capacity: ringCount)
                         var source = a, target = b
                         for sweep in 0 ..< plan.sweeps(steps: steps) {
                             let depth = plan.depth(ofSweep: sweep, steps: steps)
@@ -306,7 +307,7 @@ public struct TemporalSchedule: Schedule {
                         rows: k, north: input(t - 1, start - 1, c), centre: (c0, c1, c2, c3),
                         south: input(t - 1, start + k, c), output: (o0, o1, o2, o3),
                         count: columns.count, west: west, east: east, boundary: edges.boundary,
-                        coefficient: edges.coefficient, fixedValue: edges.fixedValue))
+                        coefficient: edges.coefficient, fixedValue: edges.fixedValue, vectorBytes: edges.vectorBytes))
                 }
             }
         }

@@ -33,9 +33,9 @@ public enum ReproductionCommands {
         }
         if !swift.isEmpty { benchLine += ["--variants", swift.joined(separator: ",")] }
         if first.results.contains(where: { $0.kind == .peer }) { benchLine.append("--peers") }
-        if bench.roofline == nil { benchLine.append("--no-roofline") }
+        if bench.roofs == nil { benchLine.append("--no-roofline") }
         benchLine += ["--format", "json", ">", benchFile]
-        commands.append(("1. the Wrap Up\(bench.roofline == nil ? "" : " and 3. the roofline (measured first by the bench)"): the bench, as JSON",
+        commands.append(("1. the Wrap Up\(bench.roofs == nil ? "" : " and 3. the roofline (measured first by the bench)"): the bench, as JSON",
                          benchLine.map(quoted).joined(separator: " ")))
         for (sweep, file) in zip(sweeps, sweepFiles) {
             var line = ["diffuse", "sweep", "--variant", sweep.variant]

@@ -54,6 +54,7 @@ PEERS = {
     "scipy-laplace": ("diffusion_scipy", ["numpy", "scipy"]),
     "numba-parallel": ("diffusion_numba", ["numpy", "numba"]),
     "numpy-spectral": ("diffusion_spectral", ["numpy", "scipy"]),
+    "devito": ("diffusion_devito", ["numpy", "devito"]),
 }
 
 # kind: "periodic" | "reflecting" | "fixed"; value: the fixed value (0.0 otherwise)
@@ -132,6 +133,10 @@ def measure(peer, args):
     import numpy as np
 
     boundary = parse_boundary(args.boundary)
+    # A peer that cannot run this boundary says why (devito: fixed only).
+    reason = module.unsupported(boundary) if hasattr(module, "unsupported") else None
+    if reason:
+        raise PeerSkipped(reason)
     initial = load_field(args.input, np)
     D = args.diffusivity / (args.dx * args.dx)
     grid = np.empty_like(initial)

@@ -1,0 +1,252 @@
+import Hardware
+
+/// Makes plans: the rule of thumb (`estimate`) and the measuring planner
+/// (`measure`), modelled on FFTW's ESTIMATE and MEASURE.
+///
+/// Neither reads the host: the machine is `context.machine`, and `measure`
+/// times candidates only through the `PlanTimer` it is given, so that tests
+/// can count its runs and give it any speeds.
+public enum Planner {
+    // MARK: Estimate
+
+    /// The plan the machine's facts suggest, without running anything:
+    ///
+    /// - fewer than `FastSupport.minimumCellsPerThread` cells: `simd` on one
+    ///   thread (a barrier per step would cost more than a second thread saves);
+    /// - otherwise `temporal`, with `TemporalPlan`'s threads, depth and tiles
+    ///   for the machine's cores and caches: one step per sweep where both
+    ///   grids fit the cores' L2 caches, 8 where they fit the last level, 16
+    ///   beyond it.
+    public static func estimate(for problem: Problem, steps: Int, context: ExecutionContext) -> Plan {
+        let cells = problem.cellCount
+        if cells < FastSupport.minimumCellsPerThread {
+            return Plan(schedule: "simd", parameters: .init(threads: 1), source: .estimate,
+                        reason: "estimate: \(cells) cells, under \(FastSupport.minimumCellsPerThread): one core without a thread team")
+        }
+        let scalarBytes = problem.precision.byteWidth
+        let plan = TemporalPlan(rows: problem.rows, cols: problem.cols, scalarBytes: scalarBytes,
+                                steps: max(1, steps), context: context)
+        let machine = context.machine
+        let gridsBytes = 2 * problem.cellCount * scalarBytes
+        let fit: String
+        if gridsBytes <= plan.bands.count * TemporalPlan.ringBudgetBytes(machine) {
+            fit = "both grids (\(formatBytes(gridsBytes))) fit the cores' L2: one step per sweep"
+        } else if gridsBytes <= machine.lastLevelBytes {
+            fit = "both grids (\(formatBytes(gridsBytes))) fit the last-level cache (\(formatBytes(machine.lastLevelBytes)))"
+        } else {
+            fit = "both grids (\(formatBytes(gridsBytes))) exceed the last-level cache (\(formatBytes(machine.lastLevelBytes)))"
+        }
+        return Plan(schedule: "temporal", parameters: parameters(of: plan, cols: problem.cols),
+                    source: .estimate, reason: "estimate: \(fit)")
+    }
+
+    /// The explicit parameters that reproduce a temporal plan.
+    static func parameters(of plan: TemporalPlan, cols: Int) -> PlanParameters {
+        PlanParameters(threads: plan.bands.count, depth: plan.depth,
+                       tileWidth: plan.isTiled ? plan.tiles.map(\.count).max()! : cols)
+    }
+
+    // MARK: Measure
+
+    /// How much time measuring may take.
+    public struct Budget: Sendable, Hashable {
+        /// Seconds of timed candidate runs at most.
+        public var seconds: Double
+        /// At most this fraction of the expected run (the estimate's time per
+        /// step × the run's steps); nil for no such cap (`diffuse tune`,
+        /// which runs nothing afterwards).
+        public var fractionOfRun: Double?
+
+        public init(seconds: Double, fractionOfRun: Double?) {
+            self.seconds = seconds
+            self.fractionOfRun = fractionOfRun
+        }
+
+        /// `--plan measure`'s default: 2 s, and at most 10 % of the run.
+        public static let run = Budget(seconds: 2, fractionOfRun: 0.1)
+    }
+
+    /// One timed candidate.
+    public struct Trial: Sendable, Hashable, Codable {
+        public var plan: Plan
+        /// Steps per timed run.
+        public var steps: Int
+        /// The best of its runs, per step.
+        public var secondsPerStep: Double
+
+        enum CodingKeys: String, CodingKey { case plan, steps, secondsPerStep = "seconds_per_step" }
+    }
+
+    /// What `measure` did: the plan it chose and every candidate it timed.
+    public struct Measurement: Sendable {
+        public var plan: Plan
+        public var trials: [Trial]
+        /// Timed runs (the estimate's calibration included).
+        public var runs: Int
+        /// Seconds those runs took, by the timer.
+        public var spentSeconds: Double
+        /// The seconds it was allowed.
+        public var budgetSeconds: Double
+        /// Candidates left untimed for want of budget.
+        public var untimed: Int
+    }
+
+    /// The candidates worth timing for `problem`, most promising first: the
+    /// estimate; `simd`; `parallel` on every core and on half of them;
+    /// `temporal` at depths 2, 4, 8, 16 and 32 (each at most a quarter of a
+    /// band and at most `steps`) on those thread counts, with the tiles the
+    /// cache budget gives. An explicit `context.threads` is the only thread
+    /// count tried. Duplicates are dropped.
+    public static func candidates(for problem: Problem, steps: Int, context: ExecutionContext) -> [Plan] {
+        let estimate = estimate(for: problem, steps: steps, context: context)
+        var list = [estimate]
+        func add(_ plan: Plan) {
+            if !list.contains(where: { $0.schedule == plan.schedule && $0.parameters == plan.parameters }) { list.append(plan) }
+        }
+        add(Plan(schedule: "simd", parameters: .init(threads: 1), source: .measured, reason: ""))
+        let cores = context.threads > 0 ? context.threads : context.machine.cores
+        let threadCounts = context.threads > 0 ? [cores] : Array(Set([cores, max(1, cores / 2)])).sorted(by: >)
+        for threads in threadCounts where threads <= problem.rows {
+            add(Plan(schedule: "parallel", parameters: .init(threads: threads), source: .measured, reason: ""))
+        }
+        for threads in threadCounts where threads <= problem.rows {
+            var fixed = context
+            fixed.threads = threads
+            for depth in [2, 4, 8, 16, 32] where depth <= steps && depth <= problem.rows / threads / 4 {
+                let plan = TemporalPlan(rows: problem.rows, cols: problem.cols, scalarBytes: problem.precision.byteWidth,
+                                        steps: steps, context: fixed, depth: depth)
+                add(Plan(schedule: "temporal", parameters: parameters(of: plan, cols: problem.cols), source: .measured, reason: ""))
+            }
+        }
+        return list
+    }
+
+    /// Times `candidates(for:steps:context:)` with `timer` and returns the
+    /// fastest per step, within `budget`.
+    ///
+    /// Protocol: the estimate is run twice on a few steps (at most a
+    /// twentieth of the run, at least 2): the first run warms the thread
+    /// team and the scratch grids, the second gives the estimate's time per
+    /// step, from which the budget's cap (a fraction of the expected run)
+    /// and every candidate's expected cost follow. Each candidate then runs
+    /// `repeats` times (best counts) on as many steps as a share of the
+    /// budget allows — at least two sweeps of a temporal candidate, at most
+    /// the run's steps — and only while its expected cost still fits what is
+    /// left: a candidate whose first run took longer than expected is not
+    /// run again past the budget. The choice is the fastest per step; a
+    /// candidate must beat the estimate by `margin` to replace it, so that
+    /// timing noise does not flip a plan.
+    public static func measure(
+        _ problem: Problem, steps: Int, context: ExecutionContext, budget: Budget,
+        timer: some PlanTimer, repeats: Int = 2, margin: Double = 0.02
+    ) throws -> Measurement {
+        let steps = max(1, steps)
+        var candidates = candidates(for: problem, steps: steps, context: context)
+        let estimate = candidates[0]
+        var runs = 0
+        var spent = 0.0
+        func time(_ plan: Plan, _ steps: Int) throws -> Double {
+            let seconds = try timer.seconds(running: plan, steps: steps)
+            runs += 1
+            spent += seconds
+            return seconds
+        }
+        // Calibration: a few steps of the estimate, twice.
+        let calibrationSteps = max(1, min(steps, max(2, steps / 20)))
+        _ = try time(estimate, calibrationSteps)
+        let estimatePerStep = max(1e-12, try time(estimate, calibrationSteps) / Double(calibrationSteps))
+        var allowed = budget.seconds
+        if let fraction = budget.fractionOfRun { allowed = min(allowed, fraction * estimatePerStep * Double(steps)) }
+        allowed = max(allowed, 0)
+
+        var trials: [Trial] = []
+        var untimed = 0
+        let share = allowed / Double(max(1, candidates.count * repeats))
+        for index in candidates.indices {
+            var plan = candidates[index]
+            let minimumSteps = min(steps, 2 * (plan.parameters.depth ?? 1))
+            let wanted = Int((share / estimatePerStep).rounded(.down))
+            let runSteps = max(minimumSteps, min(steps, wanted))
+            // A single thread may be `cores` times slower than the estimate.
+            let slowdown = Double(max(1, context.machine.cores / max(1, plan.parameters.threads ?? context.machine.cores)))
+            var expectedPerStep = estimatePerStep * slowdown
+            var best = Double.infinity
+            for _ in 0 ..< repeats {
+                guard spent + expectedPerStep * Double(runSteps) <= allowed else { break }
+                let seconds = try time(plan, runSteps)
+                best = min(best, seconds / Double(runSteps))
+                expectedPerStep = seconds / Double(runSteps)
+            }
+            guard best.isFinite else {
+                untimed += 1
+                continue
+            }
+            plan.source = .measured
+            candidates[index] = plan
+            trials.append(Trial(plan: plan, steps: runSteps, secondsPerStep: best))
+        }
+
+        guard let fastest = trials.min(by: { $0.secondsPerStep < $1.secondsPerStep }) else {
+            var plan = estimate
+            plan.reason = "\(estimate.reason) (a measuring budget of \(describeSeconds(allowed)) timed no candidate: "
+                + "one step of the estimate takes \(describeSeconds(estimatePerStep)))"
+            return Measurement(plan: plan, trials: trials, runs: runs, spentSeconds: spent,
+                               budgetSeconds: allowed, untimed: untimed)
+        }
+        let estimateTrial = trials.first { $0.plan.schedule == estimate.schedule && $0.plan.parameters == estimate.parameters }
+        var chosen = fastest
+        if let estimateTrial, fastest.secondsPerStep > estimateTrial.secondsPerStep * (1 - margin) {
+            chosen = estimateTrial
+        }
+        var plan = chosen.plan
+        plan.source = .measured
+        plan.reason = "measured: fastest of \(trials.count) candidates"
+            + (untimed > 0 ? " (\(untimed) left untimed by the budget)" : "")
+            + ", \(describeSeconds(chosen.secondsPerStep)) per step"
+            + (estimateTrial.map { $0.plan == chosen.plan ? "; it is the estimate" : " against the estimate's \(describeSeconds($0.secondsPerStep))" } ?? "")
+        return Measurement(plan: plan, trials: trials, runs: runs, spentSeconds: spent, budgetSeconds: allowed, untimed: untimed)
+    }
+}
+
+/// Times a plan on a workload: what the measuring planner runs candidates with.
+public protocol PlanTimer {
+    /// Seconds `plan`'s schedule takes to advance the workload's initial
+    /// field by `steps` steps (the set-up, such as restoring the field, not
+    /// counted).
+    func seconds(running plan: Plan, steps: Int) throws -> Double
+}
+
+/// Times plans on a grid of the workload's own shape, precision, boundary
+/// and initial field, with the monotonic clock.
+public final class GridPlanTimer<Scalar: DiffusionScalar>: PlanTimer {
+    let problem: Problem
+    let context: ExecutionContext
+    let initial: Grid<Scalar>
+    var grid: Grid<Scalar>
+
+    public init(problem: Problem, context: ExecutionContext) throws(DiffusionError) {
+        self.problem = problem
+        self.context = context
+        initial = try problem.makeInitialGrid(Scalar.self)
+        grid = Grid<Scalar>(rows: problem.rows, cols: problem.cols)
+    }
+
+    public func seconds(running plan: Plan, steps: Int) throws -> Double {
+        let schedule = try plan.makeSchedule()
+        grid.assign(from: initial)
+        let clock = ContinuousClock()
+        let start = clock.now
+        try schedule.run(&grid, steps: steps, problem: problem, context: context)
+        let elapsed = start.duration(to: clock.now)
+        let (whole, attoseconds) = elapsed.components
+        return Double(whole) + Double(attoseconds) * 1e-18
+    }
+}
+
+/// "41.2 µs", "1.5 ms", "2.1 s".
+func describeSeconds(_ seconds: Double) -> String {
+    func one(_ value: Double) -> String { "\(Double(Int((value * 10).rounded())) / 10)" }
+    if seconds >= 1 { return one(seconds) + " s" }
+    if seconds >= 1e-3 { return one(seconds * 1e3) + " ms" }
+    return one(seconds * 1e6) + " µs"
+}

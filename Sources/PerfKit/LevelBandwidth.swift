@@ -1,0 +1,154 @@
+import Dispatch
+
+/// Bandwidth of one level of the memory hierarchy (L1, L2, L3 or DRAM),
+/// measured as likwid-bench's `load`, `copy` and `triad` do: each thread
+/// streams over arrays of its own whose total size (the working set) is
+/// chosen to fit the level, again and again, and the best trial counts.
+///
+/// | kernel | operation            | arrays | bytes counted per element |
+/// |--------|----------------------|--------|---------------------------|
+/// | load   | s += a[j]            | 1      | 8                         |
+/// | copy   | c[j] = a[j]          | 2      | 16                        |
+/// | triad  | a[j] = b[j] + s·c[j] | 3      | 24                        |
+///
+/// Bytes are counted as STREAM and likwid count them: what the program asks
+/// to read and write, not the write-allocate reads the hardware adds. The
+/// loops use 64-byte vectors (`SIMD8<Double>`; two 32-byte or four 16-byte
+/// operations where the build has no AVX-512) with four independent
+/// accumulators for `load`. Each trial streams at least `bytesPerTrial`, so
+/// that a small working set is swept many times and the start and end of the
+/// threads are a small part of it.
+public enum LevelBandwidth {
+    public enum Kernel: String, Sendable, Codable, CaseIterable {
+        case load, copy, triad
+
+        /// Arrays the kernel touches.
+        public var arrays: Int {
+            switch self {
+            case .load: 1
+            case .copy: 2
+            case .triad: 3
+            }
+        }
+
+        /// Bytes counted per element (of each array, read or written).
+        public var bytesPerElement: Int { 8 * arrays }
+    }
+
+    public struct Result: Sendable, Codable, Equatable {
+        public var kernel: Kernel
+        /// Bytes of all of one thread's arrays.
+        public var workingSetBytesPerThread: Int
+        public var threads: Int
+        /// Best trial, bytes per second on all threads together.
+        public var bytesPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case kernel, workingSetBytesPerThread = "working_set_bytes_per_thread", threads, bytesPerSecond = "bytes_per_s"
+        }
+
+        public init(kernel: Kernel, workingSetBytesPerThread: Int, threads: Int, bytesPerSecond: Double) {
+            self.kernel = kernel
+            self.workingSetBytesPerThread = workingSetBytesPerThread
+            self.threads = threads
+            self.bytesPerSecond = bytesPerSecond
+        }
+    }
+
+    /// Measures `kernels` on `threads` threads, each with a working set of
+    /// `workingSetBytesPerThread` (at least 3 × 64 bytes), best of `trials`.
+    public static func measure(kernels: [Kernel] = Kernel.allCases, workingSetBytesPerThread: Int, threads: Int,
+                               trials: Int = 5, bytesPerTrial: Int = 256 << 20) -> [Result] {
+        precondition(threads >= 1 && trials >= 1)
+        // Elements per array, a multiple of 8 (one 64-byte vector).
+        return kernels.map { kernel in
+            let elements = max(8, workingSetBytesPerThread / kernel.bytesPerElement / 8 * 8)
+            let passes = max(1, bytesPerTrial / threads / (elements * kernel.bytesPerElement))
+            let buffers = (0 ..< threads).map { _ in
+                Buffers(count: elements, arrays: kernel.arrays)
+            }
+            DispatchQueue.concurrentPerform(iterations: threads) { index in buffers[index].touch() }
+            var best = Double.infinity
+            for _ in 0 ..< trials {
+                let start = PerfClock.monotonicNanoseconds()
+                DispatchQueue.concurrentPerform(iterations: threads) { index in
+                    sink(buffers[index].run(kernel, passes: passes))
+                }
+                best = min(best, Double(PerfClock.monotonicNanoseconds() - start) * 1e-9)
+            }
+            buffers.forEach { $0.free() }
+            let bytes = Double(threads) * Double(passes) * Double(elements * kernel.bytesPerElement)
+            return Result(kernel: kernel, workingSetBytesPerThread: elements * kernel.bytesPerElement,
+                          threads: threads, bytesPerSecond: bytes / best)
+        }
+    }
+
+    /// One thread's arrays.
+    private struct Buffers: @unchecked Sendable {
+        // @unchecked: each thread uses only its own Buffers.
+        let count: Int
+        let pointers: [UnsafeMutablePointer<Double>]
+
+        init(count: Int, arrays: Int) {
+            self.count = count
+            pointers = (0 ..< arrays).map { _ in
+                UnsafeMutableRawPointer.allocate(byteCount: count * 8, alignment: 64).bindMemory(to: Double.self, capacity: count)
+            }
+        }
+
+        /// First touch, by the thread that will use the arrays.
+        func touch() {
+            for (index, pointer) in pointers.enumerated() {
+                pointer.initialize(repeating: Double(index + 1), count: count)
+            }
+        }
+
+        func free() { pointers.forEach { $0.deallocate() } }
+
+        func run(_ kernel: Kernel, passes: Int) -> Double {
+            typealias V = SIMD8<Double>
+            let vectors = count / 8
+            switch kernel {
+            case .load:
+                let a = UnsafeRawPointer(pointers[0])
+                var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+                for _ in 0 ..< passes {
+                    var j = 0
+                    while j + 4 <= vectors {
+                        s0 += a.load(fromByteOffset: j * 64, as: V.self)
+                        s1 += a.load(fromByteOffset: (j + 1) * 64, as: V.self)
+                        s2 += a.load(fromByteOffset: (j + 2) * 64, as: V.self)
+                        s3 += a.load(fromByteOffset: (j + 3) * 64, as: V.self)
+                        j += 4
+                    }
+                    while j < vectors {
+                        s0 += a.load(fromByteOffset: j * 64, as: V.self)
+                        j += 1
+                    }
+                }
+                return ((s0 + s1) + (s2 + s3)).sum()
+            case .copy:
+                let a = UnsafeRawPointer(pointers[0]), c = UnsafeMutableRawPointer(pointers[1])
+                for _ in 0 ..< passes {
+                    for j in 0 ..< vectors {
+                        c.storeBytes(of: a.load(fromByteOffset: j * 64, as: V.self), toByteOffset: j * 64, as: V.self)
+                    }
+                    sink(pointers[1][count - 1])
+                }
+                return pointers[1][0]
+            case .triad:
+                let a = UnsafeMutableRawPointer(pointers[0]), b = UnsafeRawPointer(pointers[1]), c = UnsafeRawPointer(pointers[2])
+                let s = V(repeating: 1e-9)
+                for _ in 0 ..< passes {
+                    for j in 0 ..< vectors {
+                        let value = b.load(fromByteOffset: j * 64, as: V.self)
+                            .addingProduct(s, c.load(fromByteOffset: j * 64, as: V.self))
+                        a.storeBytes(of: value, toByteOffset: j * 64, as: V.self)
+                    }
+                    sink(pointers[0][count - 1])
+                }
+                return pointers[0][0]
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import DiffusionKit
+import Hardware
+import PerfKit
+import Testing
+import Workbench
+
+/// A 2-core Zen 4-like slice: 32 KiB L1d, 1 MiB L2 per core, 32 MiB L3 shared.
+private let zen4 = MachineDescription(
+    cpuModel: "Zen 4-like", cores: 2,
+    caches: [.init(level: 1, type: .data, sizeBytes: 32 << 10, lineBytes: 64),
+             .init(level: 2, sizeBytes: 1 << 20, lineBytes: 64),
+             .init(level: 3, sizeBytes: 32 << 20, lineBytes: 64, sharedBy: 2)],
+    vectorBytes: 64)
+
+/// Roofs with round numbers: 1 and 2 threads, 10 GFlop/s of adds and 20 of
+/// FMA per core in double; L1 100 GB/s, L2 50, L3 30, memory 10 per core
+/// (all-core figures twice these, memory only 1.5×).
+private func roofs() -> MachineRoofs {
+    var compute: [PeakFlops.Result] = []
+    for threads in [1, 2] {
+        for precision in PeakFlops.Precision.allCases {
+            let scale = Double(threads) * (precision == .float ? 2 : 1)
+            compute.append(.init(precision: precision, operation: .add, threads: threads, vectorBytes: 64, flopsPerSecond: 10e9 * scale))
+            compute.append(.init(precision: precision, operation: .fma, threads: threads, vectorBytes: 64, flopsPerSecond: 20e9 * scale))
+        }
+    }
+    func level(_ name: String, _ perCore: Double, _ allCores: Double) -> MachineRoofs.Level {
+        .init(name: name, capacityBytesPerCore: nil, capacityBytesAllCores: nil, bandwidth: [
+            .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 1, bytesPerSecond: perCore),
+            .init(kernel: .copy, workingSetBytesPerThread: 1024, threads: 1, bytesPerSecond: perCore * 0.8),
+            .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 2, bytesPerSecond: allCores),
+        ])
+    }
+    return MachineRoofs(threads: 2, compute: compute,
+                        levels: [level("L1", 100e9, 200e9), level("L2", 50e9, 100e9), level("L3", 30e9, 60e9), level("memory", 10e9, 15e9)])
+}
+
+@Suite("roofline")
+struct RoofTests {
+    @Test("traffic: one step per sweep moves 2·S at every level the two grids do not fit above")
+    func oneStepTraffic() {
+        // 640² Double: 6.6 MB of grids, beyond two 1 MiB L2s, within L3.
+        let seed = StencilTraffic(schedule: "parallel", rows: 640, cols: 640, scalarBytes: 8, threads: 2,
+                                  depth: nil, tileWidth: nil, machine: zen4)
+        #expect(seed.bytes == ["L1": 20, "L2": 16, "L3": 16, "memory": 0])
+        #expect(seed.flops == 7)
+        // 256² Double on one core: 1 MiB of grids, within its L2.
+        let small = StencilTraffic(schedule: "fused", rows: 256, cols: 256, scalarBytes: 8, threads: 1,
+                                   depth: nil, tileWidth: nil, machine: zen4)
+        #expect(small.bytes == ["L1": 16, "L2": 16, "L3": 0, "memory": 0])
+        // 4096² Float streams from memory.
+        let large = StencilTraffic(schedule: "simd", rows: 4096, cols: 4096, scalarBytes: 4, threads: 1,
+                                   depth: 1, tileWidth: nil, machine: zen4)
+        #expect(large.bytes["memory"] == 8 && large.intensity(at: "memory") == 7.0 / 8)
+    }
+
+    @Test("traffic: temporal blocking's bytes from memory shrink with depth; its rings cost L2 traffic")
+    func temporalTraffic() {
+        func traffic(_ depth: Int) -> StencilTraffic {
+            StencilTraffic(schedule: "temporal", rows: 4096, cols: 4096, scalarBytes: 8, threads: 2,
+                           depth: depth, tileWidth: 453, machine: zen4)
+        }
+        #expect(traffic(16).bytes["memory"] == 1 && traffic(8).bytes["memory"] == 2 && traffic(1).bytes["memory"] == 16)
+        #expect(traffic(16).intensity(at: "memory")! > traffic(8).intensity(at: "memory")!)
+        // Rings of 15 × 9 rows of 485 cells (524 KB) exceed L1 but fit L2: 2·S at L2, none at L3.
+        #expect(traffic(16).bytes["L2"] == 16 + 1 && traffic(16).bytes["L3"] == 1)
+    }
+
+    @Test("roof: the lowest ceiling bounds, and the fraction is attained ÷ roof")
+    func roof() throws {
+        let traffic = StencilTraffic(schedule: "parallel", rows: 640, cols: 640, scalarBytes: 8, threads: 2,
+                                     depth: nil, tileWidth: nil, machine: zen4)
+        let roof = try #require(StencilRoof(roofs: roofs(), traffic: traffic, precision: .double, threads: 2, attained: 3e9))
+        // L3: 60 GB/s ÷ 16 B = 3.75 G/s; L2: 100 ÷ 16 = 6.25; L1: 200 ÷ 20 = 10; compute: (20 + 40/2) / 6 = 6.67.
+        #expect(roof.bound == .l3)
+        #expect(abs(roof.updatesPerSecond - 3.75e9) < 1)
+        #expect(abs(roof.fraction - 0.8) < 1e-12 && !roof.aboveRoof)
+        #expect(abs(roof.ceilings["compute"]! - 40e9 / 6) < 1)
+        // One thread: the one-core figures.
+        let single = try #require(StencilRoof(roofs: roofs(), traffic: traffic, precision: .double, threads: 1, attained: 1e9))
+        #expect(abs(single.ceilings["L3"]! - 30e9 / 16) < 1)
+        // A rate above its roof is reported as such, never clipped.
+        let impossible = try #require(StencilRoof(roofs: roofs(), traffic: traffic, precision: .double, threads: 2, attained: 5e9))
+        #expect(impossible.aboveRoof && impossible.fraction > 1)
+    }
+
+    @Test("a multithreaded run's roof is never below one core's, even when the all-core figure came out lower")
+    func neverBelowOneCore() throws {
+        var busy = roofs()
+        // A busy machine: the all-core L3 figure below the one-core one.
+        busy.levels[2].bandwidth = [.init(kernel: .load, workingSetBytesPerThread: 1024, threads: 1, bytesPerSecond: 30e9),
+                                    .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 2, bytesPerSecond: 20e9)]
+        let traffic = StencilTraffic(schedule: "parallel", rows: 640, cols: 640, scalarBytes: 8, threads: 2,
+                                     depth: nil, tileWidth: nil, machine: zen4)
+        let roof = try #require(StencilRoof(roofs: busy, traffic: traffic, precision: .double, threads: 2, attained: 1e9))
+        #expect(abs(roof.ceilings["L3"]! - 30e9 / 16) < 1)
+    }
+
+    @Test("roof JSON: bound, updates_per_s, fraction")
+    func roofJSON() throws {
+        let traffic = StencilTraffic(schedule: "simd", rows: 64, cols: 64, scalarBytes: 8, threads: 1,
+                                     depth: nil, tileWidth: nil, machine: zen4)
+        let roof = try #require(StencilRoof(roofs: roofs(), traffic: traffic, precision: .double, threads: 1, attained: 1e9))
+        let text = try jsonText(roof)
+        for key in ["\"bound\"", "\"updates_per_s\"", "\"fraction\""] { #expect(text.contains(key)) }
+    }
+
+    @Test("working sets come from the machine's caches")
+    func workingSets() {
+        let sets = MachineRoofsMeter.workingSets(machine: zen4, threads: 2)
+        #expect(sets.map(\.name) == ["L1", "L2", "L3", "memory"])
+        #expect(sets.map(\.perThread) == [16 << 10, 512 << 10, 8 << 20, 64 << 20])
+        let apple = MachineDescription(cores: 8, caches: [.init(level: 1, type: .data, sizeBytes: 128 << 10),
+                                                          .init(level: 2, sizeBytes: 16 << 20, sharedBy: 8)], vectorBytes: 16)
+        #expect(MachineRoofsMeter.workingSets(machine: apple, threads: 8).map(\.name) == ["L1", "L2", "memory"])
+    }
+
+    @Test("likwid-bench's output is parsed by field")
+    func likwidParse() {
+        let text = "Size (Byte):\t\t32000\nMFlops/s:\t\t7537.00\nMByte/s:\t\t2009.87\n"
+        #expect(LikwidBench.parse(text, field: "MFlops/s") == 7537)
+        #expect(LikwidBench.parse(text, field: "MByte/s") == 2009.87)
+        #expect(LikwidBench.parse(text, field: "Cycles") == nil)
+    }
+}
