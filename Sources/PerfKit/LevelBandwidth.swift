@@ -10,6 +10,7 @@ import Dispatch
 /// | load   | s += a[j]            | 1      | 8                         |
 /// | copy   | c[j] = a[j]          | 2      | 16                        |
 /// | triad  | a[j] = b[j] + s·c[j] | 3      | 24                        |
+/// | load8  | s += a[j + k·n/8], k = 0…7 | 1 | 8                         |
 ///
 /// Bytes are counted as STREAM and likwid count them: what the program asks
 /// to read and write, not the write-allocate reads the hardware adds. The
@@ -21,11 +22,16 @@ import Dispatch
 public enum LevelBandwidth {
     public enum Kernel: String, Sendable, Codable, CaseIterable {
         case load, copy, triad
+        /// `load` from eight places of the array at once: eight streams in
+        /// flight, as a stencil reading several rows has. A core's bandwidth
+        /// from DRAM is limited by the misses it keeps in flight, so one or
+        /// two streams (load, copy) can come out well below what it can do.
+        case streams8 = "load8"
 
         /// Arrays the kernel touches.
         public var arrays: Int {
             switch self {
-            case .load: 1
+            case .load, .streams8: 1
             case .copy: 2
             case .triad: 3
             }
@@ -62,7 +68,9 @@ public enum LevelBandwidth {
         precondition(threads >= 1 && trials >= 1)
         // Elements per array, a multiple of 8 (one 64-byte vector).
         return kernels.map { kernel in
-            let elements = max(8, workingSetBytesPerThread / kernel.bytesPerElement / 8 * 8)
+            // Whole vectors of 8; for load8, whole vectors in each of its eight parts.
+            let unit = kernel == .streams8 ? 64 : 8
+            let elements = max(unit, workingSetBytesPerThread / kernel.bytesPerElement / unit * unit)
             let passes = max(1, bytesPerTrial / threads / (elements * kernel.bytesPerElement))
             let buffers = (0 ..< threads).map { _ in
                 Buffers(count: elements, arrays: kernel.arrays)
@@ -127,6 +135,23 @@ public enum LevelBandwidth {
                     }
                 }
                 return ((s0 + s1) + (s2 + s3)).sum()
+            case .streams8:
+                let a = UnsafeRawPointer(pointers[0])
+                let part = vectors / 8
+                var s = (V(), V(), V(), V(), V(), V(), V(), V())
+                for _ in 0 ..< passes {
+                    for j in 0 ..< part {
+                        s.0 += a.load(fromByteOffset: j * 64, as: V.self)
+                        s.1 += a.load(fromByteOffset: (j + part) * 64, as: V.self)
+                        s.2 += a.load(fromByteOffset: (j + 2 * part) * 64, as: V.self)
+                        s.3 += a.load(fromByteOffset: (j + 3 * part) * 64, as: V.self)
+                        s.4 += a.load(fromByteOffset: (j + 4 * part) * 64, as: V.self)
+                        s.5 += a.load(fromByteOffset: (j + 5 * part) * 64, as: V.self)
+                        s.6 += a.load(fromByteOffset: (j + 6 * part) * 64, as: V.self)
+                        s.7 += a.load(fromByteOffset: (j + 7 * part) * 64, as: V.self)
+                    }
+                }
+                return (((s.0 + s.1) + (s.2 + s.3)) + ((s.4 + s.5) + (s.6 + s.7))).sum()
             case .copy:
                 let a = UnsafeRawPointer(pointers[0]), c = UnsafeMutableRawPointer(pointers[1])
                 for _ in 0 ..< passes {

@@ -12,10 +12,10 @@ struct RoofMicrobenchmarkTests {
         #expect(PeakFlops.measure(vectorBytes: 48, threads: 1, iterations: 10, trials: 1).allSatisfy { $0.vectorBytes == 16 })
     }
 
-    @Test("level bandwidth: load, copy and triad on the working set asked")
+    @Test("level bandwidth: load, copy, triad and eight-stream load on the working set asked")
     func levelBandwidth() {
         let results = LevelBandwidth.measure(workingSetBytesPerThread: 24 << 10, threads: 2, trials: 1, bytesPerTrial: 1 << 20)
-        #expect(results.map(\.kernel) == [.load, .copy, .triad])
+        #expect(results.map(\.kernel) == [.load, .copy, .triad, .streams8])
         #expect(results.allSatisfy { $0.bytesPerSecond > 0 && $0.threads == 2 })
         // Whole 64-byte vectors of each array, as close to the set as that allows.
         #expect(results.allSatisfy { $0.workingSetBytesPerThread <= 24 << 10 && $0.workingSetBytesPerThread > (24 << 10) - 3 * 64 })

@@ -54,7 +54,7 @@ struct RoofTests {
         #expect(large.bytes["memory"] == 8 && large.intensity(at: "memory") == 7.0 / 8)
     }
 
-    @Test("traffic: temporal blocking's bytes from memory shrink with depth; its rings cost L2 traffic")
+    @Test("traffic: temporal blocking's bytes from memory shrink with depth; its rings cost L2 reads")
     func temporalTraffic() {
         func traffic(_ depth: Int) -> StencilTraffic {
             StencilTraffic(schedule: "temporal", rows: 4096, cols: 4096, scalarBytes: 8, threads: 2,
@@ -62,8 +62,9 @@ struct RoofTests {
         }
         #expect(traffic(16).bytes["memory"] == 1 && traffic(8).bytes["memory"] == 2 && traffic(1).bytes["memory"] == 16)
         #expect(traffic(16).intensity(at: "memory")! > traffic(8).intensity(at: "memory")!)
-        // Rings of 15 × 9 rows of 485 cells (524 KB) exceed L1 but fit L2: 2·S at L2, none at L3.
-        #expect(traffic(16).bytes["L2"] == 16 + 1 && traffic(16).bytes["L3"] == 1)
+        // A ring row is reused after 16 × 10 rows of 485 cells (621 KB): beyond L1, within L2:
+        // S at L2 besides the grid's 1 B, nothing more at L3.
+        #expect(traffic(16).bytes["L2"] == 8 + 1 && traffic(16).bytes["L3"] == 1)
     }
 
     @Test("roof: the lowest ceiling bounds, and the fraction is attained ÷ roof")

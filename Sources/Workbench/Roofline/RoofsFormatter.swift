@@ -30,7 +30,7 @@ public enum RoofsFormatter {
         lines.append("")
         lines.append("Memory roofs (STREAM-counted bytes; working sets from the caches)")
         lines.append("  " + pad("", 10) + pad("set/thread", 12) + counts.flatMap { threads in
-            ["load", "copy", "triad"].map { pad("\($0)×\(threads)", 14) }
+            LevelBandwidth.Kernel.allCases.map { pad("\($0.rawValue)×\(threads)", 14) }
         }.joined())
         for level in roofs.levels {
             let set = level.bandwidth.first { $0.threads == 1 }?.workingSetBytesPerThread ?? 0

@@ -21,10 +21,14 @@ import Hardware
 ///   that holds both grids: 2·S at that level and at every level between it
 ///   and L1 (a level moves what the level before it cannot hold).
 /// - **`temporal`, depth D:** the grid is read and written once per sweep:
-///   2·S/D at every level that cannot hold both grids; the rings of the
-///   intermediate levels (about (D − 1) × 9 rows of a tile, per thread)
-///   cost 2·S per update at every level that cannot hold them. Halos are
-///   recomputed work, which only adds traffic, so the bound still holds.
+///   2·S/D at every level that cannot hold both grids. The rings of the
+///   intermediate levels: level t + 1 reads the rows level t wrote one round
+///   earlier, after the other levels have touched about D × 10 rows of the
+///   tile (6 read, 4 written each); where those bytes exceed a level, each
+///   update reads at least its cell (S) from beyond it. (The rows written
+///   this round are still in L1, and write-backs are not counted, so S, not
+///   2·S: a lower bound.) Halos are recomputed work, which only adds
+///   traffic, so the bound still holds.
 ///
 /// Which level holds what: a private level's capacity is per thread (per
 /// core); a shared level's is its instance, for all threads.
@@ -58,7 +62,8 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
         let strips = ["simd", "parallel", "temporal"].contains(schedule)
         let gridsBytes = 2 * rows * cols * scalarBytes
         let depth = max(1, depth ?? 1)
-        let ringBytesPerThread = depth > 1 ? (depth - 1) * 9 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : 0
+        // What the other levels touch between a ring row's write and its read.
+        let reuseBytesPerThread = depth > 1 ? depth * 10 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : 0
         var bytes: [String: Double] = ["L1": strips ? 2.5 * s : 2 * s]
         // Level i moves what the level before it cannot hold.
         let levels = Self.capacities(machine: machine, threads: threads)
@@ -66,7 +71,7 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
             let closer = levels[index - 1]
             var traffic = 0.0
             if gridsBytes > closer.allCores { traffic += 2 * s / Double(depth) }
-            if depth > 1 && ringBytesPerThread > closer.perCore { traffic += 2 * s }
+            if depth > 1 && reuseBytesPerThread > closer.perCore { traffic += s }
             bytes[levels[index].name] = traffic
         }
         self.bytes = bytes

@@ -12,7 +12,7 @@ struct RooflineCommand: ParsableCommand {
         discussion: """
             The roofs come from microbenchmarks and first principles, never from this project's stencil. \
             Compute: peak vector add and FMA throughput, double and float, on one core and all, from independent \
-            accumulator chains (as likwid-bench's peakflops). Memory: load, copy and triad bandwidth with working \
+            accumulator chains (as likwid-bench's peakflops). Memory: load, copy, triad and eight-stream load bandwidth with working \
             sets sized from the caches (half of L1d, half of L2, half of the last level's share, 4× the last level), \
             on one core and all, bytes counted as STREAM counts them. \
             Then each --variants schedule runs the workload (verified first), and gets its flops and bytes per \
