@@ -176,9 +176,11 @@ let package = Package(
         // MARK: Tests
         // What every test target shares: temporary folders, seeded random
         // numbers, CPU burners. A plain target under Tests (as swift-numerics'
-        // _TestSupport), not a product; it depends on nothing of the package.
+        // _TestSupport), not a product; of the package it needs only Hardware
+        // (the explicit machines the plans' tests pass).
         .target(
             name: "DiffuseTestSupport",
+            dependencies: ["Hardware"],
             path: "Tests/DiffuseTestSupport"
         ),
         .testTarget(
@@ -188,7 +190,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HardwareTests",
-            dependencies: ["Hardware"]
+            dependencies: ["Hardware", "DiffuseTestSupport"]
         ),
         .testTarget(
             name: "PerfKitTests",

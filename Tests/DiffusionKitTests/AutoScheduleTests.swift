@@ -1,5 +1,6 @@
 import DiffusionKit
 import Hardware
+import DiffuseTestSupport
 import Testing
 
 @Suite("auto")

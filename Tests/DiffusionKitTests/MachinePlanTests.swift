@@ -1,5 +1,6 @@
 @testable import DiffusionKit
 import Hardware
+import DiffuseTestSupport
 import Testing
 
 /// What each explicit machine's plans must be: threads, temporal depth and

@@ -1,6 +1,7 @@
 import DiffusionKit
 import Foundation
 import Hardware
+import DiffuseTestSupport
 import Testing
 
 /// A timer that runs nothing: each plan takes `secondsPerStep(plan)` per

@@ -1,18 +1,11 @@
 import Foundation
+import DiffuseTestSupport
 import Hardware
 import Testing
 
 @Suite("Machine description")
 struct MachineDescriptionTests {
-    static let zen3 = MachineDescription(
-        cpuModel: "Zen 3-like", cores: 2,
-        caches: [
-            .init(level: 1, type: .data, sizeBytes: 32 << 10, lineBytes: 64),
-            .init(level: 1, type: .instruction, sizeBytes: 32 << 10, lineBytes: 64),
-            .init(level: 2, type: .unified, sizeBytes: 512 << 10, lineBytes: 64),
-            .init(level: 3, type: .unified, sizeBytes: 32 << 20, lineBytes: 64, sharedBy: 2),
-        ],
-        vectorBytes: 32)
+    static let zen3 = TestMachines.zen3
 
     @Test("round-trips through JSON with snake_case keys")
     func roundTrip() throws {

@@ -121,6 +121,21 @@ public enum Planner {
         return list
     }
 
+    /// `measure(_:steps:context:budget:timer:)` with a `GridPlanTimer` on
+    /// the problem's own initial field, in its precision.
+    public static func measure(
+        _ problem: Problem, steps: Int, context: ExecutionContext, budget: Budget
+    ) throws -> Measurement {
+        switch problem.precision {
+        case .double:
+            try measure(problem, steps: steps, context: context, budget: budget,
+                        timer: try GridPlanTimer<Double>(problem: problem, context: context))
+        case .float:
+            try measure(problem, steps: steps, context: context, budget: budget,
+                        timer: try GridPlanTimer<Float>(problem: problem, context: context))
+        }
+    }
+
     /// Times `candidates(for:steps:context:)` with `timer` and returns the
     /// fastest per step, within `budget`.
     ///

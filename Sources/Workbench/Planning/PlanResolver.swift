@@ -43,15 +43,7 @@ public struct PlanResolver {
         case .estimate:
             return Resolution(plan: Planner.estimate(for: problem, steps: steps, context: context), warnings: [])
         case .measure:
-            let measurement: Planner.Measurement
-            switch problem.precision {
-            case .double:
-                measurement = try Planner.measure(problem, steps: steps, context: context, budget: budget,
-                                                  timer: try GridPlanTimer<Double>(problem: problem, context: context))
-            case .float:
-                measurement = try Planner.measure(problem, steps: steps, context: context, budget: budget,
-                                                  timer: try GridPlanTimer<Float>(problem: problem, context: context))
-            }
+            let measurement = try Planner.measure(problem, steps: steps, context: context, budget: budget)
             return Resolution(plan: measurement.plan, warnings: [], measurement: measurement)
         case .automatic, .wisdom:
             let fingerprint = MachineFingerprint(context.machine, build: build)

@@ -57,15 +57,7 @@ public struct Tuner {
         var entries: [Wisdom.Entry] = []
         for problem in problems {
             progress("tuning \(problem.rows)×\(problem.cols) \(problem.precision) \(problem.boundary), \(steps) steps…")
-            let measurement: Planner.Measurement
-            switch problem.precision {
-            case .double:
-                measurement = try Planner.measure(problem, steps: steps, context: context, budget: budget,
-                                                  timer: try GridPlanTimer<Double>(problem: problem, context: context))
-            case .float:
-                measurement = try Planner.measure(problem, steps: steps, context: context, budget: budget,
-                                                  timer: try GridPlanTimer<Float>(problem: problem, context: context))
-            }
+            let measurement = try Planner.measure(problem, steps: steps, context: context, budget: budget)
             let workload = WorkloadClass(problem)
             results.append(Result(rows: problem.rows, cols: problem.cols, iterations: steps, workloadClass: workload.description,
                                   plan: measurement.plan, trials: measurement.trials, runs: measurement.runs,
