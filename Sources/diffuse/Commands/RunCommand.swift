@@ -124,6 +124,14 @@ struct RunCommand: ParsableCommand {
         } else {
             steps = try RunLength.steps(iterations: iterations, time: time, dt: problem.dt)
         }
+        // Check every destination before the run, and before a measuring
+        // plan: a long run must not end in an error about a folder that
+        // never existed.
+        if let output { try OutputFolder.checkWritable(file: output) }
+        if let png { try OutputFolder.checkWritable(file: png) }
+        if let checkpoint = checkpointPath { try OutputFolder.checkWritable(file: checkpoint) }
+        if let outputDir { try OutputFolder.prepare(outputDir) }
+        if let animate { try OutputFolder.checkWritable(file: animate) }
         let context = ExecutionContext(threads: threads, machine: try machineOptions.description())
         var named = try ScheduleRegistry.named(resumption != nil && variant == "auto" ? resumption!.info.schedule : variant)
         // auto with the plan --plan asks for (wisdom, measured or none: the estimate).
@@ -134,13 +142,6 @@ struct RunCommand: ParsableCommand {
             (named, plan) = (auto, plans[problem])
         }
         let (schedule, reason) = RunLength.stepper(named, problem: problem, steps: steps, segment: every, context: context)
-        // Check every destination before the run: a long run must not end in
-        // an error about a folder that never existed.
-        if let output { try OutputFolder.checkWritable(file: output) }
-        if let png { try OutputFolder.checkWritable(file: png) }
-        if let checkpoint = checkpointPath { try OutputFolder.checkWritable(file: checkpoint) }
-        if let outputDir { try OutputFolder.prepare(outputDir) }
-        if let animate { try OutputFolder.checkWritable(file: animate) }
         var report: RunReport
         switch problem.precision {
         case .double: report = try execute(problem, schedule, context, steps, resumption, Double.self)
