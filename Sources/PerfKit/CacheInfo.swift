@@ -96,6 +96,19 @@ public struct CacheInfo: Sendable, Codable, Equatable, CustomStringConvertible {
                   ways: reading.ways, sharedCPUs: reading.sharedCPUs, instances: reading.instances)
     }
 
+    /// The cache a machine description states (`--machine`, or the host's
+    /// own reading folded per level and type): one instance of its size,
+    /// shared by `sharedBy` CPUs, numbered from 0.
+    public init(_ cache: MachineDescription.Cache) {
+        let type = switch cache.type {
+        case .data: "Data"
+        case .instruction: "Instruction"
+        case .unified: "Unified"
+        }
+        self.init(level: cache.level, type: type, sizeBytes: cache.sizeBytes, lineSizeBytes: cache.lineBytes,
+                  sharedCPUs: Array(0 ..< cache.sharedBy))
+    }
+
     /// Every cache of every CPU under `root` (`CacheReading.scan`): identical
     /// ones folded, sorted by level, then Data, Instruction, Unified.
     /// - Throws: `Errno` when `root` itself cannot be listed.

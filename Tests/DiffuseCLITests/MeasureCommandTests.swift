@@ -1,14 +1,18 @@
 import DiffusionKit
 import Foundation
+import DiffuseTestSupport
 import PerfKit
 import Testing
 
-/// The caches `diffuse info` and `sweep` see: PerfKit's one reading of sysfs,
-/// every CPU's caches folded by kind (so a hybrid CPU's two L2 sizes are both
-/// there). Empty where sysfs describes none.
-private func hostCaches() -> [CacheInfo] {
-    (try? CacheInfo.scan()) ?? []
-}
+/// A machine with small, distinct caches, so that the sweep's sizes from 16²
+/// to 128² fall in L1d, L2 and L3 whatever the host has (`--machine`).
+private let sweepMachine = """
+    {"cores": 1, "caches": [
+        {"level": 1, "type": "data", "size_bytes": 4096},
+        {"level": 1, "type": "instruction", "size_bytes": 4096},
+        {"level": 2, "size_bytes": 65536},
+        {"level": 3, "size_bytes": 1048576, "shared_by": 2}]}
+    """
 
 private func json(_ text: String) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -180,7 +184,7 @@ struct MeasureCommandTests {
         #expect(abs(sum - 100) < 1e-6)
     }
 
-    @Test("info reports the caches sysfs describes, with cache fit")
+    @Test("info lists each cache it reports with its cache fit, in text and JSON")
     func info() async throws {
         let result = try await DiffuseProcess.run(["info"])
         #expect(result.status == 0, "\(result.standardError)")
@@ -189,16 +193,16 @@ struct MeasureCommandTests {
         #expect(result.standardOutput.contains("Counters (perf events):"))
         let object = try json(try await DiffuseProcess.run(["info", "--format", "json"]).standardOutput)
         let caches = try #require(object["caches"] as? [[String: Any]])
-        let expected = hostCaches()
-        if expected.isEmpty { print("info: sysfs describes no caches here; checking that none are listed") }
-        #expect(caches.count == expected.count)
-        for cache in expected {
-            let entry = try #require(caches.first { $0["name"] as? String == cache.name && $0["size_bytes"] as? Int == cache.sizeBytes },
-                                     "no \(cache.name) of \(cache.sizeBytes) B")
+        if caches.isEmpty {
+            #expect(result.standardOutput.contains("Caches: this machine does not describe them"))
+        }
+        for entry in caches {
+            let name = try #require(entry["name"] as? String)
+            let size = try #require(entry["size_bytes"] as? Int)
             // ⌊√(size / 8 B / 2)⌋
             let side = try #require(entry["largest_square_grid"] as? Int)
-            #expect(side * side * 16 <= cache.sizeBytes && (side + 1) * (side + 1) * 16 > cache.sizeBytes)
-            #expect(result.standardOutput.contains("\n" + cache.name + " "))
+            #expect(side * side * 16 <= size && (side + 1) * (side + 1) * 16 > size)
+            #expect(result.standardOutput.contains("\n" + name + " "))
         }
         #expect(object["build_configuration"] as? String == "debug" || object["build_configuration"] as? String == "release")
         let counters = try #require(object["counters"] as? [String: String])
@@ -207,16 +211,17 @@ struct MeasureCommandTests {
 
     @Test("sweep marks each size with the cache its working set fits in")
     func sweep() async throws {
-        let arguments = ["sweep", "--from", "16", "--to", "128", "--steps-per-octave", "1", "--iterations", "3"]
+        let folder = try TemporaryFolder()
+        try sweepMachine.write(toFile: folder.file("machine.json"), atomically: true, encoding: .utf8)
+        let arguments = ["sweep", "--from", "16", "--to", "128", "--steps-per-octave", "1", "--iterations", "3",
+                         "--machine", folder.file("machine.json")]
         let result = try await DiffuseProcess.run(arguments)
         #expect(result.status == 0, "\(result.standardError)")
-        let data = hostCaches().filter { $0.type != "Instruction" }.sorted { ($0.level, $0.sizeBytes) < ($1.level, $1.sizeBytes) }
         let lines = result.standardOutput.split(separator: "\n").map(String.init)
-        for side in [16, 32, 64, 128] {
+        // Two Double grids: 16² → 4 KiB (L1d), 32² → 16 KiB and 64² → 64 KiB (L2), 128² → 256 KiB (L3).
+        for (side, level) in [(16, "L1d"), (32, "L2"), (64, "L2"), (128, "L3")] {
             let row = try #require(lines.first { $0.range(of: "^ *\(side)² ", options: .regularExpression) != nil },
                                    "no row for \(side)")
-            let workingSet = side * side * 8 * 2
-            let level = data.first { workingSet <= $0.sizeBytes }?.name ?? "DRAM"
             #expect(row.contains("  \(level)  "), "\(row): expected \(level)")
         }
         let object = try json(try await DiffuseProcess.run(arguments + ["--format", "json"]).standardOutput)

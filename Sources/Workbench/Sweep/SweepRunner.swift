@@ -134,11 +134,15 @@ public struct SweepReport: Sendable, Codable {
 /// can afford in a bounded time; it is reported on its own.
 public struct SweepRunner: Sendable {
     public var plan: SweepPlan
+    /// The caches each point is classified by.
     public var caches: [CacheInfo]
 
-    public init(plan: SweepPlan, caches: [CacheInfo]) {
+    /// - Parameter caches: the caches to classify the points by; by default
+    ///   those of the machine the plan is made for (`plan.machine`, the
+    ///   host unless `--machine` names another).
+    public init(plan: SweepPlan, caches: [CacheInfo]? = nil) {
         self.plan = plan
-        self.caches = caches
+        self.caches = caches ?? plan.machine.caches.map(CacheInfo.init)
     }
 
     /// - Throws: `GateFailure` at the first point that fails the gate;

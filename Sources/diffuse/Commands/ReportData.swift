@@ -59,7 +59,7 @@ enum ReportData {
         if case .file = problem.initial { problem.initial = .block }
         let names = workload.results.filter { $0.isRanked && $0.kind == .swift }.prefix(3).map(\.variant)
         let plan = SweepPlan(problem: problem, from: 64, to: command.sweepTo, stepsPerOctave: 2, budget: 0.2, threads: command.threads)
-        let runner = SweepRunner(plan: plan, caches: Machine.current(probeCounters: false).caches)
+        let runner = SweepRunner(plan: plan)
         var reports: [SweepReport] = []
         for name in names {
             Terminal.standardError("sweeping \(name) from 64² to \(command.sweepTo)²…\n")

@@ -92,7 +92,7 @@ struct SweepCommand: ParsableCommand {
                              budget: budget, threads: threads)
         plan.machine = try machineOptions.description()
         let progress = StatProgress()
-        let report = try SweepRunner(plan: plan, caches: Machine.current(probeCounters: false).caches).run(schedule) { point in
+        let report = try SweepRunner(plan: plan).run(schedule) { point in
             progress.show("\(point.rows)² done: \(formatRate(point.updatesPerSecond)) updates/s…")
         }
         progress.finish()
