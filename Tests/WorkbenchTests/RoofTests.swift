@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import Hardware
 import PerfKit
@@ -5,35 +6,12 @@ import Testing
 import Workbench
 
 /// A 2-core Zen 4-like slice: 32 KiB L1d, 1 MiB L2 per core, 32 MiB L3 shared.
-private let zen4 = MachineDescription(
-    cpuModel: "Zen 4-like", cores: 2,
-    caches: [.init(level: 1, type: .data, sizeBytes: 32 << 10, lineBytes: 64),
-             .init(level: 2, sizeBytes: 1 << 20, lineBytes: 64),
-             .init(level: 3, sizeBytes: 32 << 20, lineBytes: 64, sharedBy: 2)],
-    vectorBytes: 64)
+private let zen4 = TestMachines.zen4
 
-/// Roofs with round numbers: 1 and 2 threads, 10 GFlop/s of adds and 20 of
-/// FMA per core in double; L1 100 GB/s, L2 50, L3 30, memory 10 per core
-/// (all-core figures twice these, memory only 1.5×).
-private func roofs() -> MachineRoofs {
-    var compute: [PeakFlops.Result] = []
-    for threads in [1, 2] {
-        for precision in PeakFlops.Precision.allCases {
-            let scale = Double(threads) * (precision == .float ? 2 : 1)
-            compute.append(.init(precision: precision, operation: .add, threads: threads, vectorBytes: 64, flopsPerSecond: 10e9 * scale))
-            compute.append(.init(precision: precision, operation: .fma, threads: threads, vectorBytes: 64, flopsPerSecond: 20e9 * scale))
-        }
-    }
-    func level(_ name: String, _ perCore: Double, _ allCores: Double) -> MachineRoofs.Level {
-        .init(name: name, capacityBytesPerCore: nil, capacityBytesAllCores: nil, bandwidth: [
-            .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 1, bytesPerSecond: perCore),
-            .init(kernel: .copy, workingSetBytesPerThread: 1024, threads: 1, bytesPerSecond: perCore * 0.8),
-            .init(kernel: .load, workingSetBytesPerThread: 1024, threads: 2, bytesPerSecond: allCores),
-        ])
-    }
-    return MachineRoofs(threads: 2, compute: compute,
-                        levels: [level("L1", 100e9, 200e9), level("L2", 50e9, 100e9), level("L3", 30e9, 60e9), level("memory", 10e9, 15e9)])
-}
+/// Roofs with round numbers (`ReportFixture.roofs`): 1 and 2 threads,
+/// 10 GFlop/s of adds and 20 of FMA per core in double; L1 100 GB/s, L2 50,
+/// L3 30, memory 10 per core (all-core figures twice these, memory only 1.5×).
+private func roofs() -> MachineRoofs { ReportFixture.roofs }
 
 @Suite("roofline")
 struct RoofTests {

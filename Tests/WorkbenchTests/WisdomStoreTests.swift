@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import Foundation
 import Hardware
@@ -30,12 +31,7 @@ private final class WisdomFolder {
 }
 
 /// A 2-core machine with 512 KiB L2 and 32 MiB L3, AVX2.
-private let machine = MachineDescription(
-    cpuModel: "test machine", cores: 2,
-    caches: [.init(level: 1, type: .data, sizeBytes: 32 << 10, lineBytes: 64),
-             .init(level: 2, sizeBytes: 512 << 10, lineBytes: 64),
-             .init(level: 3, sizeBytes: 32 << 20, lineBytes: 64, sharedBy: 2)],
-    vectorBytes: 32)
+private let machine = TestMachines.zen3
 private let context = ExecutionContext(machine: machine)
 private let build = "release native"
 private let fingerprint = MachineFingerprint(machine, build: build)
