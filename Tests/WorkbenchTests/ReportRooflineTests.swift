@@ -50,8 +50,7 @@ struct ReportRooflineTests {
         }
         let report = BenchReport(machine: ReportFixture.machine, date: "2026-11-29T12:00:00Z",
                                  workloads: [BenchWorkloadResults(workload: workload, referenceSeconds: 0.01,
-                                                                  results: [result("spectral"), result("simd"), result("auto")])],
-                                 roofline: nil)
+                                                                  results: [result("spectral"), result("simd"), result("auto")])])
         // auto for a million steps chooses spectral where FFTW is installed
         // (without it, a stepping schedule, which gets a roof as simd does).
         let auto = AutoSchedule()

@@ -47,8 +47,8 @@ public struct BenchResult: Sendable, Codable {
     public var allocationsPerStep: Double?
     public var allocationsPerRun: Double?
     public var pageFaultsPerRun: Double?
-    /// The roofline ceiling that applies to this workload ("in-cache", "L3"
-    /// or "memory") and the share of it this entry reaches (1 = 100 %).
+    /// The roof that bounds this entry ("compute", "L1", "L2", "L3" or
+    /// "memory": `roof.bound`) and the share of it this entry reaches (1 = 100 %).
     public var ceilingKind: StencilRoof.Bound?
     public var ceilingFraction: Double?
     /// For peers: what ran them ("numpy 2.4.6", "gcc 12.2.0 -O3 -march=native").
@@ -130,32 +130,7 @@ public struct BenchReport: Sendable, Codable {
     /// When the bench ran (ISO 8601).
     public var date: String
     public var workloads: [BenchWorkloadResults]
-    /// This machine's ceilings, when measured (`diffuse roofline`).
-    public var roofline: Roofline?
     /// The roofs from microbenchmarks (compute, L1, L2, L3, memory) that
     /// each result's `roof` is measured against.
     public var roofs: MachineRoofs?
-
-    /// This report with every ranked entry's fraction of the ceiling that
-    /// applies to its workload (none for fast-forwarding schedules).
-    public func applying(_ roofline: Roofline) -> BenchReport {
-        var report = self
-        report.roofline = roofline
-        for w in report.workloads.indices {
-            let workload = report.workloads[w].workload
-            let ceiling = roofline.ceiling(rows: workload.rows, cols: workload.cols,
-                                           precision: Precision(rawValue: workload.precision) ?? .double)
-            for r in report.workloads[w].results.indices {
-                guard report.workloads[w].results[r].isRanked,
-                      let rate = report.workloads[w].results[r].updatesPerSecond, ceiling.updatesPerSecond > 0 else { continue }
-                // A fast-forwarding schedule (spectral) does not do the updates
-                // its rate counts: no ceiling of stepping applies to it.
-                if let schedule = try? ScheduleRegistry.named(report.workloads[w].results[r].variant),
-                   schedule is any FastForwardingSchedule { continue }
-                report.workloads[w].results[r].ceilingKind = ceiling.kind.bound
-                report.workloads[w].results[r].ceilingFraction = rate / ceiling.updatesPerSecond
-            }
-        }
-        return report
-    }
 }

@@ -46,7 +46,7 @@ public struct BenchRunner: Sendable {
             case .float: workloads.append(try measure(problem, Float.self, progress))
             }
         }
-        return BenchReport(machine: machine, date: date, workloads: workloads, roofline: nil)
+        return BenchReport(machine: machine, date: date, workloads: workloads)
     }
 
     private func measure<Scalar: DiffusionScalar>(

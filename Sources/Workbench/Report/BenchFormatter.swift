@@ -21,7 +21,6 @@ public enum BenchFormatter {
                 parts.append(wrapUp(workload, markdown: markdown))
             }
             if report.workloads.count > 1 { parts.append(sizesTable(report, markdown: markdown)) }
-            if let roofline = report.roofline { parts.append(rooflineLine(roofline, markdown: markdown)) }
             if let roofs = report.roofs { parts.append(RoofsFormatter.benchLine(roofs, markdown: markdown)) }
             parts.append(machineLine(report, markdown: markdown))
             return parts.joined(separator: "\n")
@@ -137,19 +136,6 @@ public enum BenchFormatter {
         case .l3: "L3"
         case .memory, nil: "mem"
         }
-    }
-
-    /// The ceilings behind the "of ceiling" column.
-    static func rooflineLine(_ roofline: Roofline, markdown: Bool) -> String {
-        var parts = ["\"L2\": \(formatRate(roofline.inCache.updatesPerSecond)) updates/s (best schedule on \(roofline.inCache.rows)², \(roofline.inCache.schedule))"]
-        if let l3 = roofline.cacheBandwidthBytesPerSecond {
-            parts.append("\"L3\": \(significant(l3 / 1e9, 3)) GB/s")
-        }
-        parts.append("\"mem\": \(significant(roofline.bandwidthBytesPerSecond / 1e9, 3)) GB/s")
-        let text = "of ceiling: the share of the ceiling for where the two grids fit — "
-            + parts.joined(separator: "; ")
-            + " (STREAM, \(roofline.threads) threads; bandwidth ÷ 16 B per update in double, 8 B in single, is the most one step per sweep can do)"
-        return (markdown ? "_" + text + "_" : text) + "\n"
     }
 
     static func statusWord(_ entry: BenchResult) -> String {

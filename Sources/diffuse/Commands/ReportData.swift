@@ -29,7 +29,7 @@ enum ReportData {
     }
 
     /// The benches saved in `paths`, joined: the first file's machine and
-    /// date, the first roofline found, every file's workloads.
+    /// date, the first roofs found, every file's workloads.
     static func loadBench(_ paths: [String]) throws -> BenchReport {
         var joined: BenchReport?
         for path in paths {
@@ -38,7 +38,6 @@ enum ReportData {
                 joined = report
             } else {
                 joined!.workloads += report.workloads
-                if joined!.roofline == nil { joined!.roofline = report.roofline }
                 if joined!.roofs == nil { joined!.roofs = report.roofs }
             }
         }

@@ -71,8 +71,7 @@ enum ReportFixture {
             results[index].ceilingFraction = roof?.fraction
         }
         var report = BenchReport(machine: machine, date: "2026-11-29T12:00:00Z",
-                                 workloads: [BenchWorkloadResults(workload: workload, referenceSeconds: 0.01, results: results)],
-                                 roofline: nil)
+                                 workloads: [BenchWorkloadResults(workload: workload, referenceSeconds: 0.01, results: results)])
         report.roofs = roofs
         return report
     }
