@@ -26,7 +26,7 @@ public enum SystemFiles {
     /// A whole small text file, or nil if it cannot be read. /proc and /sys
     /// report sizes of 0 or 4096 whatever their content, so this reads until
     /// the end of the file instead of trusting `stat`.
-    static func read(_ path: String) -> String? {
+    public static func read(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
         defer { fclose(file) }
         var bytes: [UInt8] = []

@@ -21,7 +21,7 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
     /// online where there is no affinity call), which containers and
     /// `taskset` can make smaller: `MachineDescription.availableCores`.
     public var logicalCPUsAvailable: Int
-    /// Physical memory, bytes (`_SC_PHYS_PAGES × _SC_PAGESIZE`), if known.
+    /// Physical memory, bytes (`HostMemory.physicalBytes`), if known.
     public var memoryBytes: Int?
     /// Caches, by level; empty where sysfs does not describe them.
     public var caches: [CacheInfo]
@@ -64,8 +64,6 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
                                cpuinfo: FilePath = "/proc/cpuinfo") -> Machine {
         let online = MachineDescription.onlineProcessors
         let available = MachineDescription.availableCores
-        let pages = sysconf(Int32(_SC_PHYS_PAGES))
-        let pageSize = sysconf(Int32(_SC_PAGESIZE))
         let counters = probeCounters
             ? Counters.probe(PerfEvent.allCases.filter { $0.canonical == $0 }).map { CounterSupport(event: $0.event, support: $0.support) }
             : []
@@ -73,7 +71,7 @@ public struct Machine: Sendable, Codable, Equatable, CustomStringConvertible {
             cpuModel: (try? readTextFile(cpuinfo)).flatMap(parseCPUModel),
             logicalCPUsOnline: online,
             logicalCPUsAvailable: available,
-            memoryBytes: pages > 0 && pageSize > 0 ? pages * pageSize : nil,
+            memoryBytes: HostMemory.physicalBytes,
             caches: (try? CacheInfo.scan(root: sysfsCPURoot)) ?? [],
             counters: counters,
             compilerVersion: compilerVersion,

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Hardware
 
 /// How much memory this process may still take, for refusing work that
 /// cannot fit before allocating for it.
@@ -22,7 +23,7 @@ public enum MemoryBudget {
 
     /// The bytes this process may still allocate, or nil when unknown.
     public static var availableBytes: Int? {
-        combine(physical: SystemMemory.physicalBytes, cgroupLimit: cgroupLimitBytes,
+        combine(physical: HostMemory.physicalBytes, cgroupLimit: cgroupLimitBytes,
                 addressSpaceLimit: addressSpaceLimitBytes, virtualSize: virtualSizeBytes)
     }
 
@@ -58,7 +59,7 @@ public enum MemoryBudget {
 
     /// The process's virtual size: the first field of /proc/self/statm, in pages.
     static var virtualSizeBytes: Int? {
-        guard let text = readSmallFile("/proc/self/statm"),
+        guard let text = SystemFiles.read("/proc/self/statm"),
               let pages = text.split(separator: " ").first.flatMap({ Int($0) }) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
@@ -69,7 +70,7 @@ public enum MemoryBudget {
     static let cgroupLimitBytes: Int? = readCgroupLimit()
 
     private static func readCgroupLimit() -> Int? {
-        guard let membership = readSmallFile("/proc/self/cgroup") else { return nil }
+        guard let membership = SystemFiles.read("/proc/self/cgroup") else { return nil }
         var candidates: [String] = []
         for entry in parseCgroupMembership(membership) {
             if entry.isV2 {
@@ -80,7 +81,7 @@ public enum MemoryBudget {
             }
         }
         for file in candidates {
-            if let text = readSmallFile(file) { return parseCgroupLimit(text) }
+            if let text = SystemFiles.read(file) { return parseCgroupLimit(text) }
         }
         return nil
     }
@@ -108,20 +109,5 @@ public enum MemoryBudget {
         let value = text.split(whereSeparator: { $0 == "\n" || $0 == " " }).first.map(String.init) ?? ""
         guard let bytes = Int(value), bytes > 0, bytes < 1 << 60 else { return nil }
         return bytes
-    }
-
-    private static func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes = [UInt8](repeating: 0, count: 4096)
-        var total = 0
-        while total < bytes.count {
-            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, $0.count - total) }
-            if got < 0 && errno == EINTR { continue }
-            if got <= 0 { break }
-            total += got
-        }
-        return String(decoding: bytes[0 ..< total], as: UTF8.self)
     }
 }
