@@ -109,37 +109,8 @@ public struct WisdomStore: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let data = try encoder.encode(wisdom)
-        try writeAtomically(data)
+        // Atomically, flushed to the disk: a later run plans from it.
+        try TextFile.write(String(decoding: data, as: UTF8.self), to: path, sync: true)
         return reading.warning
-    }
-
-    /// Writes `data` to a temporary file beside `path`, flushes it to disk
-    /// and renames it over `path`.
-    private func writeAtomically(_ data: Data) throws {
-        let temporary = path + ".tmp-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw DiffusionError.io(path: path, reason: "cannot write beside it: \(String(cString: strerror(errno)))")
-        }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count {
-                let written = write(descriptor, raw.baseAddress! + done, raw.count - done)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                done += written
-            }
-        }
-        if failure == 0 && fsync(descriptor) != 0 { failure = errno }
-        close(descriptor)
-        guard failure == 0, rename(temporary, path) == 0 else {
-            let code = failure != 0 ? failure : errno
-            unlink(temporary)
-            throw DiffusionError.io(path: path, reason: "cannot write: \(String(cString: strerror(code)))")
-        }
     }
 }
