@@ -55,6 +55,20 @@ struct BenchCommandTests {
         }
     }
 
+    @Test("--peer runs only the peers it names, once each, in its order")
+    func namedPeers() async throws {
+        let result = try await DiffuseProcess.run(["bench", "--variants", "fused", "--peer", "c, numpy-naive,c", "--size", "24",
+                                                   "--iterations", "5", "--budget", "0", "--min-runs", "1", "--no-roofline",
+                                                   "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let workloads = try #require(object["workloads"] as? [[String: Any]])
+        let results = try #require(workloads.first?["results"] as? [[String: Any]])
+        let peers = results.filter { $0["kind"] as? String == "peer" }
+        #expect(peers.compactMap { $0["variant"] as? String }.sorted() == ["c", "numpy-naive"])
+        #expect(peers.allSatisfy { $0["status"] as? String == "verified" }, "\(peers)")
+    }
+
     @Test("bad bench options get a one-line error", arguments: [
         (["--variants", "nonesuch"], "unknown variant"),
         (["--variants", ","], "--variants lists no schedule; available: reference, nested"),
@@ -64,6 +78,8 @@ struct BenchCommandTests {
         (["--sizes", "10,two"], "invalid grid size"),
         (["--iterations", "0"], "--iterations"),
         (["--budget", "-1"], "--budget"),
+        (["--peer", "c,fortran"], "unknown peer 'fortran' in --peer: expected one of numpy-naive"),
+        (["--peer", ""], "unknown peer '' in --peer"),
     ])
     func badOptions(arguments: [String], message: String) async throws {
         let result = try await DiffuseProcess.run(["bench"] + arguments)

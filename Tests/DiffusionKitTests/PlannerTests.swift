@@ -125,6 +125,59 @@ struct PlannerTests {
         #expect(kept.plan.schedule == "temporal" && kept.plan.source == .measured)
     }
 
+    @Test("measure: successive halving — the slow half is timed once, close contenders again, a disturbed run does not decide")
+    func measureHalves() throws {
+        let budget = Planner.Budget(seconds: 10, fractionOfRun: nil)
+        let candidates = Planner.candidates(for: .seed, steps: 500, context: zen3)
+        #expect(candidates.count >= 8)
+        // Candidate i takes (1 + 0.05·i) ms a step, except the last, which
+        // takes 0.5 ms — but its first run is slowed to 1.2 ms, as a burst
+        // of load on a shared machine would.
+        let target = candidates.last!
+        let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+        var targetRuns = 0
+        let timer = CountingTimer { plan in
+            guard plan == target else { return 1e-3 * (1 + 0.05 * Double(index[plan]!)) }
+            targetRuns += 1
+            return targetRuns == 1 ? 1.2e-3 : 0.5e-3
+        }
+        let result = try Planner.measure(.seed, steps: 500, context: zen3, budget: budget, timer: timer)
+        #expect(result.plan.schedule == target.schedule && result.plan.parameters == target.parameters)
+        let runs = Dictionary(grouping: timer.calls, by: \.plan).mapValues(\.count)
+        // The slowest candidate ran once; the chosen one at least three times.
+        #expect(runs[candidates[candidates.count - 2]] == 1)
+        #expect(targetRuns >= 3)
+        // About two runs per candidate in all, as two repeats each would cost.
+        #expect(timer.calls.count <= 2 + 2 * candidates.count)
+    }
+
+    @Test("candidates: tiles narrower and wider than the cache budget's, at the estimate's threads and near its depth")
+    func tileCandidates() {
+        let zen3 = ExecutionContext(machine: TestMachines.zen3)
+        let large = Problem(rows: 4096, cols: 4096)
+        let estimate = Planner.estimate(for: large, steps: 50, context: zen3)
+        guard let budgetWidth = estimate.parameters.tileWidth else {
+            Issue.record("the 4096² estimate has no tile width")
+            return
+        }
+        let list = Planner.candidates(for: large, steps: 50, context: zen3)
+        let widths = Set(list.filter { $0.parameters.depth == estimate.parameters.depth
+            && $0.parameters.threads == estimate.parameters.threads }.compactMap(\.parameters.tileWidth))
+        // The widths a plan reports are its widest tile once the columns
+        // are divided evenly: about, not exactly, ½ and 1½ of the budget's.
+        #expect(widths.contains(budgetWidth))
+        #expect(widths.contains { $0 <= budgetWidth * 3 / 5 })
+        #expect(widths.contains { $0 >= budgetWidth * 4 / 3 })
+        // Whole rows fit on the seed: half rows are the narrower candidate.
+        let seed = Planner.candidates(for: .seed, steps: 500, context: zen3)
+        #expect(seed.contains { $0.parameters.tileWidth == 320 && $0.parameters.threads == 2 })
+        // No tile candidates where the estimate does not block in time.
+        let small = Planner.candidates(for: Problem(rows: 100, cols: 100), steps: 500, context: zen3)
+        #expect(small.allSatisfy { ($0.parameters.tileWidth ?? 100) == 100 })
+        // Every candidate is distinct.
+        #expect(Set(list.map { "\($0.schedule) \($0.parameters)" }).count == list.count)
+    }
+
     @Test("candidates: an explicit thread count is the only one tried; depths stay within the steps")
     func candidates() {
         let one = Planner.candidates(for: .seed, steps: 6, context: ExecutionContext(threads: 1, machine: TestMachines.zen4))

@@ -95,13 +95,25 @@ public enum Planner {
     /// estimate; `simd`; `parallel` on every core and on half of them;
     /// `temporal` at depths 2, 4, 8, 16 and 32 (each at most a quarter of a
     /// band and at most `steps`) on those thread counts, with the tiles the
-    /// cache budget gives. An explicit `context.threads` is the only thread
-    /// count tried. Duplicates are dropped.
+    /// cache budget gives; and, at the estimate's thread count and at depths
+    /// within a factor of two of its depth, `temporal` with tiles half and one
+    /// and a half times as wide as the budget gives (or half the row, where
+    /// whole rows fit): how wide a tile should be depends on how much of the
+    /// wavefront the L1 and L2 hold, which no rule of thumb knows on every
+    /// machine (see `TemporalPlan.ringBudgetBytes`). An explicit
+    /// `context.threads` is the only thread count tried. Duplicates are dropped.
     public static func candidates(for problem: Problem, steps: Int, context: ExecutionContext) -> [Plan] {
         let estimate = estimate(for: problem, steps: steps, context: context)
         var list = [estimate]
         func add(_ plan: Plan) {
             if !list.contains(where: { $0.schedule == plan.schedule && $0.parameters == plan.parameters }) { list.append(plan) }
+        }
+        func temporal(_ threads: Int, _ depth: Int, tileWidth: Int? = nil) -> Plan {
+            var fixed = context
+            fixed.threads = threads
+            let plan = TemporalPlan(rows: problem.rows, cols: problem.cols, scalarBytes: problem.precision.byteWidth,
+                                    steps: steps, context: fixed, depth: depth, tileWidth: tileWidth)
+            return Plan(schedule: "temporal", parameters: parameters(of: plan, cols: problem.cols), source: .measured, reason: "")
         }
         add(Plan(schedule: "simd", parameters: .init(threads: 1), source: .measured, reason: ""))
         let cores = context.threads > 0 ? context.threads : context.machine.cores
@@ -109,13 +121,24 @@ public enum Planner {
         for threads in threadCounts where threads <= problem.rows {
             add(Plan(schedule: "parallel", parameters: .init(threads: threads), source: .measured, reason: ""))
         }
+        let depths = [2, 4, 8, 16, 32]
         for threads in threadCounts where threads <= problem.rows {
-            var fixed = context
-            fixed.threads = threads
-            for depth in [2, 4, 8, 16, 32] where depth <= steps && depth <= problem.rows / threads / 4 {
-                let plan = TemporalPlan(rows: problem.rows, cols: problem.cols, scalarBytes: problem.precision.byteWidth,
-                                        steps: steps, context: fixed, depth: depth)
-                add(Plan(schedule: "temporal", parameters: parameters(of: plan, cols: problem.cols), source: .measured, reason: ""))
+            for depth in depths where depth <= steps && depth <= problem.rows / threads / 4 {
+                add(temporal(threads, depth))
+            }
+        }
+        // Tile widths around the budget's, where the estimate blocks in time.
+        if estimate.schedule == "temporal", let threads = estimate.parameters.threads,
+           let estimateDepth = estimate.parameters.depth, estimateDepth > 1 {
+            for depth in depths where depth * 2 >= estimateDepth && depth <= estimateDepth * 2
+                && depth <= steps && depth <= problem.rows / threads / 4 {
+                let budgetWidth = temporal(threads, depth).parameters.tileWidth ?? problem.cols
+                let widths = budgetWidth < problem.cols
+                    ? [budgetWidth / 2, budgetWidth * 3 / 2]
+                    : [problem.cols / 2]
+                for width in widths where width >= TemporalPlan.minimumCandidateTileWidth && width < problem.cols {
+                    add(temporal(threads, depth, tileWidth: width))
+                }
             }
         }
         return list
@@ -143,20 +166,25 @@ public enum Planner {
     /// twentieth of the run, at least 2): the first run warms the thread
     /// team and the scratch grids, the second gives the estimate's time per
     /// step, from which the budget's cap (a fraction of the expected run)
-    /// and every candidate's expected cost follow. Each candidate then runs
-    /// `repeats` times (best counts) on as many steps as a share of the
-    /// budget allows — at least two sweeps of a temporal candidate, at most
-    /// the run's steps — and only while its expected cost still fits what is
-    /// left: a candidate whose first run took longer than expected is not
-    /// run again past the budget. The choice is the fastest per step; a
-    /// candidate must beat the estimate by `margin` to replace it, so that
-    /// timing noise does not flip a plan.
+    /// and every candidate's expected cost follow. Then rounds of successive
+    /// halving: each round times every surviving candidate once, on as many
+    /// steps as a share of the budget allows (at least two sweeps of a
+    /// temporal candidate, at most the run's steps), and keeps the faster half
+    /// (by each one's best run so far) — so the budget goes where the
+    /// decision is close, and a burst of noise on a shared machine, which
+    /// slows the runs of one moment, cannot by itself decide: a contender
+    /// slowed once is timed again in the next round. Rounds go on until one
+    /// remains, at most `maximumRounds`; a run is started only while its
+    /// expected cost (its last run's time, or the estimate's × the thread
+    /// shortfall) still fits what is left. The choice is the fastest per step
+    /// by its best run; a candidate must beat the estimate by `margin` to
+    /// replace it, so that timing noise does not flip a plan.
     public static func measure(
         _ problem: Problem, steps: Int, context: ExecutionContext, budget: Budget,
-        timer: some PlanTimer, repeats: Int = 2, margin: Double = 0.02
+        timer: some PlanTimer, maximumRounds: Int = 6, margin: Double = 0.02
     ) throws -> Measurement {
         let steps = max(1, steps)
-        var candidates = candidates(for: problem, steps: steps, context: context)
+        let candidates = candidates(for: problem, steps: steps, context: context)
         let estimate = candidates[0]
         var runs = 0
         var spent = 0.0
@@ -174,53 +202,71 @@ public enum Planner {
         if let fraction = budget.fractionOfRun { allowed = min(allowed, fraction * estimatePerStep * Double(steps)) }
         allowed = max(allowed, 0)
 
-        var trials: [Trial] = []
-        var untimed = 0
-        let share = allowed / Double(max(1, candidates.count * repeats))
-        for index in candidates.indices {
-            var plan = candidates[index]
-            let minimumSteps = min(steps, 2 * (plan.parameters.depth ?? 1))
-            let wanted = Int((share / estimatePerStep).rounded(.down))
-            let runSteps = max(minimumSteps, min(steps, wanted))
+        // Successive halving runs about twice as many runs as candidates.
+        let share = allowed / Double(max(1, 2 * candidates.count))
+        let wanted = Int((share / estimatePerStep).rounded(.down))
+        var contenders = candidates.map { plan in
             // A single thread may be `cores` times slower than the estimate.
             let slowdown = Double(max(1, context.machine.cores / max(1, plan.parameters.threads ?? context.machine.cores)))
-            var expectedPerStep = estimatePerStep * slowdown
-            var best = Double.infinity
-            for _ in 0 ..< repeats {
-                guard spent + expectedPerStep * Double(runSteps) <= allowed else { break }
-                let seconds = try time(plan, runSteps)
-                best = min(best, seconds / Double(runSteps))
-                expectedPerStep = seconds / Double(runSteps)
+            let minimumSteps = min(steps, 2 * (plan.parameters.depth ?? 1))
+            return Contender(plan: plan, steps: max(minimumSteps, min(steps, wanted)),
+                             expectedPerStep: estimatePerStep * slowdown)
+        }
+        var survivors = Array(contenders.indices)
+        for _ in 0 ..< maximumRounds {
+            var timed: [Int] = []
+            for index in survivors {
+                let contender = contenders[index]
+                guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { continue }
+                let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
+                contenders[index].best = min(contender.best, perStep)
+                contenders[index].expectedPerStep = perStep
+                timed.append(index)
             }
-            guard best.isFinite else {
-                untimed += 1
-                continue
-            }
-            plan.source = .measured
-            candidates[index] = plan
-            trials.append(Trial(plan: plan, steps: runSteps, secondsPerStep: best))
+            guard !timed.isEmpty else { break }
+            let ranked = timed.sorted { contenders[$0].best < contenders[$1].best }
+            survivors = Array(ranked.prefix(max(1, (ranked.count + 1) / 2)))
+            if survivors.count == 1 { break }
         }
 
-        guard let fastest = trials.min(by: { $0.secondsPerStep < $1.secondsPerStep }) else {
+        var trials: [Trial] = []
+        for contender in contenders where contender.best.isFinite {
+            var plan = contender.plan
+            plan.source = .measured
+            trials.append(Trial(plan: plan, steps: contender.steps, secondsPerStep: contender.best))
+        }
+        let untimed = contenders.count - trials.count
+        // The fastest by its best run: noise on a shared machine only ever
+        // slows a run down, so a best run is the least disturbed estimate.
+        guard let fastestIndex = contenders.indices.filter({ contenders[$0].best.isFinite })
+            .min(by: { contenders[$0].best < contenders[$1].best }) else {
             var plan = estimate
             plan.reason = "\(estimate.reason) (a measuring budget of \(describeSeconds(allowed)) timed no candidate: "
                 + "one step of the estimate takes \(describeSeconds(estimatePerStep)))"
             return Measurement(plan: plan, trials: trials, runs: runs, spentSeconds: spent,
                                budgetSeconds: allowed, untimed: untimed)
         }
-        let estimateTrial = trials.first { $0.plan.schedule == estimate.schedule && $0.plan.parameters == estimate.parameters }
+        let fastest = contenders[fastestIndex]
+        let estimateBest = contenders[0].best.isFinite ? contenders[0].best : nil
         var chosen = fastest
-        if let estimateTrial, fastest.secondsPerStep > estimateTrial.secondsPerStep * (1 - margin) {
-            chosen = estimateTrial
-        }
+        if let estimateBest, fastest.best > estimateBest * (1 - margin) { chosen = contenders[0] }
         var plan = chosen.plan
         plan.source = .measured
         plan.reason = "measured: fastest of \(trials.count) candidates"
             + (untimed > 0 ? " (\(untimed) left untimed by the budget)" : "")
-            + ", \(describeSeconds(chosen.secondsPerStep)) per step"
-            + (estimateTrial.map { $0.plan == chosen.plan ? "; it is the estimate" : " against the estimate's \(describeSeconds($0.secondsPerStep))" } ?? "")
+            + ", \(describeSeconds(chosen.best)) per step"
+            + (estimateBest.map { chosen.plan == estimate ? "; it is the estimate" : " against the estimate's \(describeSeconds($0))" } ?? "")
         return Measurement(plan: plan, trials: trials, runs: runs, spentSeconds: spent, budgetSeconds: allowed, untimed: untimed)
     }
+}
+
+/// A candidate of `Planner.measure`: its plan, the steps of its runs, what
+/// its next run is expected to cost per step, and its best run so far.
+private struct Contender {
+    var plan: Plan
+    var steps: Int
+    var expectedPerStep: Double
+    var best = Double.infinity
 }
 
 /// Times a plan on a workload: what the measuring planner runs candidates with.

@@ -23,6 +23,7 @@ struct BenchCommand: ParsableCommand {
               diffuse bench --variants fused,in-place --iterations 200
               diffuse bench --sizes 256,512,640,1024,2048 --format markdown
               diffuse bench --peers                              # with NumPy, numexpr, SciPy, Numba and C
+              diffuse bench --size 4096 --iterations 50 --peer c-openmp,devito --boundary fixed
               diffuse bench --boundary reflecting --precision float --format json
             """
     )
@@ -52,6 +53,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .long, help: "Also run the project's NumPy, numexpr, SciPy, Numba and C peers on the same workload.")
     var peers = false
 
+    @Option(name: .long, help: ArgumentHelp("Comma-separated peers to run, and only these (implies --peers): \(PeerCatalog.names.joined(separator: ", ")).", valueName: "a,b,…"))
+    var peer: String?
+
     @Option(name: .long, help: "Output format.")
     var format: TableFormat = .table
 
@@ -66,6 +70,20 @@ struct BenchCommand: ParsableCommand {
         try ThreadCount.validate(threads)
         if sizes != nil, model.size != nil { throw ValidationError("give either --size or --sizes, not both") }
         if let variants { _ = try ScheduleList.names(variants) }
+        if let peer { _ = try Self.peers(named: peer) }
+    }
+
+    /// The peers a comma-separated list names, in the order given, each once.
+    static func peers(named list: String) throws -> [Peer] {
+        var chosen: [Peer] = []
+        for part in list.split(separator: ",", omittingEmptySubsequences: false) {
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard let peer = PeerCatalog.peer(named: name) else {
+                throw ValidationError("unknown peer '\(name)' in --peer: expected one of \(PeerCatalog.names.joined(separator: ", "))")
+            }
+            if !chosen.contains(where: { $0.name == peer.name }) { chosen.append(peer) }
+        }
+        return chosen
     }
 
     func run() throws {
@@ -101,7 +119,7 @@ struct BenchCommand: ParsableCommand {
         }
         var plan = BenchPlan(
             problems: problems, iterations: iterations, schedules: schedules,
-            peers: peers ? PeerCatalog.all : [], budget: budget, minimumRuns: minRuns, threads: threads)
+            peers: try peer.map(Self.peers(named:)) ?? (peers ? PeerCatalog.all : []), budget: budget, minimumRuns: minRuns, threads: threads)
         plan.machine = machineDescription
         let machine = Machine.current()
         let display = BenchProgressDisplay()

@@ -348,6 +348,10 @@ struct TemporalPlan {
     static let minimumBandRows = 16
     /// Tiles are at least this wide, so that column halos stay a small part.
     static let minimumTileWidth = 256
+    /// The narrowest tile the measuring planner tries: at depth 8 the column
+    /// halos are 2 × 8 of 128 cells, 12 %, about what an L1-resident
+    /// wavefront can win back.
+    static let minimumCandidateTileWidth = 128
 
     /// Threads for a rows × cols grid: `parallel`'s rule, and without an
     /// explicit count at most one per `minimumBandRows` rows.
