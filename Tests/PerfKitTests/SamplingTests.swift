@@ -93,4 +93,29 @@ import Testing
         #expect(calls == 6)
         #expect(throws: ConfigurationError.self) { try Sampler(minimumRuns: 0).run(measuring: { 1 }) }
     }
+
+    @Test("interleaved: each body gets its own budget and runs, taken in turns; a throwing body stops only itself")
+    func interleaved() throws {
+        struct Broken: Error {}
+        var order: [String] = []
+        // a: 100 ms a run, b: 300 ms, c: throws on its second call; budget 0.5 s, at least 2 runs.
+        var cCalls = 0
+        let results = try Sampler(warmupRuns: 1, minimumRuns: 2, budget: .milliseconds(500)).run(interleaving: [
+            { order.append("a"); return 100_000_000 },
+            { order.append("b"); return 300_000_000 },
+            {
+                order.append("c")
+                cCalls += 1
+                if cCalls == 2 { throw Broken() }
+                return 1_000_000
+            },
+        ])
+        let a = try results[0].get(), b = try results[1].get()
+        #expect(a.warmupSamples == [0.1] && a.samples.count == 5)
+        #expect(b.warmupSamples == [0.3] && b.samples.count == 2)
+        #expect(throws: Broken.self) { try results[2].get() }
+        // Warm-ups in order, then turns: a and b alternate while both still run.
+        #expect(order == ["a", "b", "c", "a", "b", "c", "a", "b", "a", "a", "a"])
+        #expect(throws: ConfigurationError.self) { try Sampler(minimumRuns: 0).run(interleaving: [{ 1 }]) }
+    }
 }

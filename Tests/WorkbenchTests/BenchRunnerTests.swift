@@ -37,6 +37,48 @@ struct PickySchedule: Schedule {
     func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) {}
 }
 
+/// The reference's steps, logged by name in a shared log on every run; from
+/// run `wrongFrom` on (counting from 1) it forgets the first row, as a
+/// schedule with a race might once its warm-up has passed.
+private final class LoggingSchedule: Schedule, @unchecked Sendable {
+    let name: String
+    let log: RunLog
+    let wrongFrom: Int?
+    private var runs = 0
+
+    init(_ name: String, log: RunLog, wrongFrom: Int? = nil) {
+        self.name = name
+        self.log = log
+        self.wrongFrom = wrongFrom
+    }
+
+    var descriptor: ScheduleDescriptor {
+        ScheduleDescriptor(name: name, seedCounterpart: "(a test)", lesson: "logs its runs")
+    }
+
+    func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
+        try step(&grid, steps: steps, problem: problem)
+    }
+
+    func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) throws(DiffusionError) {
+        try step(&grid, steps: steps, problem: problem)
+    }
+
+    private func step<Scalar: DiffusionScalar>(_ grid: inout Grid<Scalar>, steps: Int, problem: Problem) throws(DiffusionError) {
+        runs += 1
+        log.names.append(name)
+        let firstRow = (0 ..< grid.cols).map { grid[0, $0] }
+        try ReferenceSchedule().run(&grid, steps: steps, problem: problem)
+        if let wrongFrom, runs >= wrongFrom {
+            for j in 0 ..< grid.cols { grid[0, j] = firstRow[j] }
+        }
+    }
+}
+
+private final class RunLog: @unchecked Sendable {
+    var names: [String] = []
+}
+
 /// A meter that counts its runs and reports fixed costs.
 private struct FixedMeter: RunMeter {
     func measure(_ body: () throws -> Void) throws -> RunCost {
@@ -86,6 +128,37 @@ struct BenchRunnerTests {
         // The fixed meter reports 40 allocations for every run, so none are per step.
         #expect(reference.allocationsPerStep == 0 && reference.allocationsPerRun == 40 && reference.pageFaultsPerRun == 3)
         #expect(reference.speedup == nil)  // nested did not run
+    }
+
+    @Test("the verified schedules are timed in turns, after every warm-up; each keeps its own minimum runs")
+    func timedInTurns() throws {
+        let log = RunLog()
+        let plan = BenchPlan(problems: [Self.problem], iterations: 5,
+                             schedules: [LoggingSchedule("a", log: log), PickySchedule(), LoggingSchedule("b", log: log)],
+                             budget: 0, minimumRuns: 3)
+        let report = try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: Machine.current(probeCounters: false), date: "2026-12-04")
+        // Warm-ups (with the gate) first, one each; then a and b alternate;
+        // then each one's allocation count (the meter's two runs).
+        #expect(log.names == ["a", "b", "a", "b", "a", "b", "a", "b", "a", "a", "b", "b"])
+        let results = report.workloads[0].results
+        #expect(results.filter { $0.variant != "picky" }.allSatisfy { $0.status == .verified && $0.runs == 3 })
+    }
+
+    @Test("a schedule whose timed run leaves the gate after its warm-up passed is FAILED (a race?); the others are timed")
+    func timedRunChecked() throws {
+        let log = RunLog()
+        let plan = BenchPlan(problems: [Self.problem], iterations: 5,
+                             schedules: [LoggingSchedule("racy", log: log, wrongFrom: 3), LoggingSchedule("fine", log: log)],
+                             budget: 0, minimumRuns: 4)
+        let report = try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: Machine.current(probeCounters: false), date: "2026-12-04")
+        let results = report.workloads[0].results
+        let racy = try #require(results.first { $0.variant == "racy" })
+        #expect(racy.status == .failed && !racy.isRanked && racy.bestSeconds == nil)
+        #expect(racy.reason?.contains("a race?") == true)
+        // It stopped at its failing run (warm-up, one good timed run, the bad one).
+        #expect(log.names.filter { $0 == "racy" }.count == 3)
+        let fine = try #require(results.first { $0.variant == "fine" })
+        #expect(fine.status == .verified && fine.runs == 4)
     }
 
     @Test("speedups are over nested, the seed's pure Python")

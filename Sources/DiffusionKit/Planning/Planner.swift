@@ -169,7 +169,8 @@ public enum Planner {
     /// and every candidate's expected cost follow. Then rounds of successive
     /// halving: each round times every surviving candidate once, on as many
     /// steps as a share of the budget allows (at least two sweeps of a
-    /// temporal candidate, at most the run's steps), and keeps the faster half
+    /// temporal candidate, at most the run's steps; where the share holds
+    /// several whole runs, up to `maximumRepeats` of them), and keeps the faster half
     /// (by each one's best run so far) — so the budget goes where the
     /// decision is close, and a burst of noise on a shared machine, which
     /// slows the runs of one moment, cannot by itself decide: a contender
@@ -181,7 +182,7 @@ public enum Planner {
     /// replace it, so that timing noise does not flip a plan.
     public static func measure(
         _ problem: Problem, steps: Int, context: ExecutionContext, budget: Budget,
-        timer: some PlanTimer, maximumRounds: Int = 6, margin: Double = 0.02
+        timer: some PlanTimer, maximumRounds: Int = 6, maximumRepeats: Int = 5, margin: Double = 0.02
     ) throws -> Measurement {
         let steps = max(1, steps)
         let candidates = candidates(for: problem, steps: steps, context: context)
@@ -203,8 +204,13 @@ public enum Planner {
         allowed = max(allowed, 0)
 
         // Successive halving runs about twice as many runs as candidates.
+        // Where a share of the budget holds several whole runs (short runs,
+        // or `diffuse tune`'s seconds), a contender runs that many times a
+        // round, at most `maximumRepeats`, and counts its best: one run of a
+        // few milliseconds says little on a shared machine.
         let share = allowed / Double(max(1, 2 * candidates.count))
         let wanted = Int((share / estimatePerStep).rounded(.down))
+        let repeats = max(1, min(maximumRepeats, wanted / steps))
         var contenders = candidates.map { plan in
             // A single thread may be `cores` times slower than the estimate.
             let slowdown = Double(max(1, context.machine.cores / max(1, plan.parameters.threads ?? context.machine.cores)))
@@ -216,12 +222,14 @@ public enum Planner {
         for _ in 0 ..< maximumRounds {
             var timed: [Int] = []
             for index in survivors {
-                let contender = contenders[index]
-                guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { continue }
-                let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
-                contenders[index].best = min(contender.best, perStep)
-                contenders[index].expectedPerStep = perStep
-                timed.append(index)
+                for _ in 0 ..< repeats {
+                    let contender = contenders[index]
+                    guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { break }
+                    let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
+                    contenders[index].best = min(contender.best, perStep)
+                    contenders[index].expectedPerStep = perStep
+                    if timed.last != index { timed.append(index) }
+                }
             }
             guard !timed.isEmpty else { break }
             let ranked = timed.sorted { contenders[$0].best < contenders[$1].best }

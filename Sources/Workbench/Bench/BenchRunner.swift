@@ -13,6 +13,8 @@ public enum BenchProgress: Sendable {
     case detail(String)
     /// The entry is done.
     case finished(BenchResult)
+    /// A line about the bench as a whole ("timing 4 schedules in turns…").
+    case note(String)
 }
 
 /// Runs a `BenchPlan`: the correctness gate, then the timing protocol.
@@ -20,10 +22,12 @@ public enum BenchProgress: Sendable {
 /// For each workload the reference solver computes the final field once.
 /// Then, for each schedule: a warm-up run, whose field is compared with the
 /// reference's (a schedule outside `Verification.tolerance` is FAILED and
-/// never timed); then timed runs of the full workload, each starting again
-/// from the initial field, until `budget` seconds are spent and at least
-/// `minimumRuns` runs are done; the best and the median are reported, and the
-/// last run's field is checked again. Peers run under the same protocol in
+/// never timed). Then the timed runs of the full workload, each starting
+/// again from the initial field, for all schedules that passed *in turns*
+/// (one run each per round, `Sampler.run(interleaving:)`), each until its
+/// `budget` seconds are spent and at least `minimumRuns` runs are done; the
+/// best and the median are reported, and every timed run's field is checked
+/// again. Peers run under the same protocol in
 /// their own processes and hand back their final field, which is compared
 /// with the reference's in the same way.
 public struct BenchRunner: Sendable {
@@ -57,13 +61,7 @@ public struct BenchRunner: Sendable {
         let gate = try workload.gate
 
         let count = plan.schedules.count + plan.peers.count
-        var results: [BenchResult] = []
-        for (index, schedule) in plan.schedules.enumerated() {
-            progress(.entry(name: schedule.descriptor.name, position: index + 1, count: count))
-            let result = measure(schedule, workload, gate, progress)
-            progress(.finished(result))
-            results.append(result)
-        }
+        var results = measureSchedules(workload, gate, count: count, progress)
         if !plan.peers.isEmpty {
             let peerResults = try measurePeers(workload, gate, firstPosition: plan.schedules.count + 1, count: count, progress)
             results += peerResults
@@ -73,13 +71,125 @@ public struct BenchRunner: Sendable {
             referenceSeconds: workload.referenceSeconds ?? 0, results: Self.ranked(results))
     }
 
-    private func measure<Scalar: DiffusionScalar>(
-        _ schedule: any Schedule, _ workload: Workload<Scalar>, _ gate: Gate<Scalar>,
-        _ progress: (BenchProgress) -> Void
+    /// A schedule that passed its warm-up and gate, waiting for its timed runs.
+    private struct Verified {
+        var index: Int
+        var schedule: any Schedule
+        var allocations: [Int] = []
+        var pageFaults: [Int] = []
+        var worstError: Double
+    }
+
+    /// The schedules of one workload: each one's warm-up and gate, one after
+    /// another; then the timed runs of all that passed, in turns
+    /// (`Sampler.run(interleaving:)`), so that the ratios between them are
+    /// not the machine's changing load; then each one's allocation count.
+    private func measureSchedules<Scalar: DiffusionScalar>(
+        _ workload: Workload<Scalar>, _ gate: Gate<Scalar>, count: Int, _ progress: (BenchProgress) -> Void
+    ) -> [BenchResult] {
+        let problem = workload.problem
+        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
+        var results: [BenchResult] = []
+        var verified: [Verified] = []
+        for (index, schedule) in plan.schedules.enumerated() {
+            progress(.entry(name: schedule.descriptor.name, position: index + 1, count: count))
+            var result = warmUp(schedule, workload, gate, context)
+            if result.status == .verified {
+                verified.append(Verified(index: index, schedule: schedule, worstError: result.maxAbsError ?? 0))
+                progress(.detail("verified (max |error| \(String(format: "%.2g", result.maxAbsError ?? 0)))"))
+                result.status = .error  // until its timed runs are done
+            } else {
+                progress(.finished(result))
+            }
+            results.append(result)
+        }
+        guard !verified.isEmpty else { return results }
+        if verified.count > 1 { progress(.note("timing \(verified.count) schedules in turns…")) }
+
+        // Timed runs of the full workload until each one's budget is spent;
+        // each starts from the initial field, reset outside the timing, and
+        // the meter's own reads stay outside it too. Every run's field is
+        // checked (outside the timing): the grid is shared, and a schedule
+        // whose timed run differs from its warm-up has a race.
+        var grid = workload.freshGrid()
+        var runs = 0
+        let outcomes = withoutActuallyEscaping(progress) { progress in
+            timeInTurns(verified.indices.map { slot in
+                {
+                    let schedule = verified[slot].schedule
+                    grid.assign(from: workload.initial)
+                    var nanoseconds: UInt64 = 0
+                    let cost = try meter.measure {
+                        let start = PerfClock.monotonicNanoseconds()
+                        try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)
+                        nanoseconds = PerfClock.monotonicNanoseconds() &- start
+                    }
+                    let error = gate.error(of: grid)
+                    guard gate.accepts(error: error) else { throw TimedRunDiffers(error: error) }
+                    verified[slot].worstError = max(verified[slot].worstError, error)
+                    if let value = cost.allocations { verified[slot].allocations.append(value) }
+                    if let value = cost.pageFaults { verified[slot].pageFaults.append(value) }
+                    runs += 1
+                    progress(.detail("run \(runs): \(schedule.descriptor.name) \(String(format: "%.4g", Double(nanoseconds) / 1e9)) s"))
+                    return nanoseconds
+                }
+            })
+        }
+        for (slot, outcome) in outcomes.enumerated() {
+            let entry = verified[slot]
+            var result = results[entry.index]
+            result.maxAbsError = entry.worstError
+            switch outcome {
+            case .success(let samples):
+                result.status = .verified
+                result.verified = true
+                result.times = samples.samples
+                fillTimes(&result, problem)
+                if let fewest = entry.allocations.min() { result.allocationsPerRun = Double(fewest) }
+                if let fewest = entry.pageFaults.min() { result.pageFaultsPerRun = Double(fewest) }
+                do {
+                    result.allocationsPerStep = try meter.steadyStateAllocationsPerStep(entry.schedule, workload, context)
+                } catch {
+                    result.status = .error
+                    result.reason = String(describing: error)
+                }
+            case .failure(let error as TimedRunDiffers):
+                result.status = .failed
+                result.maxAbsError = max(entry.worstError, error.error)
+                result.reason = "a timed run's field differs from the reference by \(String(format: "%.3g", error.error)) (the warm-up's did not): a race?"
+            case .failure(let error):
+                result.status = .error
+                result.reason = String(describing: error)
+            }
+            progress(.finished(result))
+            results[entry.index] = result
+        }
+        return results
+    }
+
+    /// The bench's sampler (no warm-up: each schedule had its own) over
+    /// `bodies` in turns; a configuration error fails every one.
+    private func timeInTurns(_ bodies: [() throws -> UInt64]) -> [Result<SampleSet, any Error>] {
+        let sampler = Sampler(warmupRuns: 0, minimumRuns: plan.minimumRuns, budget: .seconds(plan.budget))
+        do {
+            return try sampler.run(interleaving: bodies)
+        } catch {
+            return bodies.map { _ in .failure(error) }
+        }
+    }
+
+    /// A timed run's field outside the gate that the warm-up's passed.
+    private struct TimedRunDiffers: Error {
+        var error: Double
+    }
+
+    /// The result of `schedule`'s warm-up run and correctness gate:
+    /// `.verified` (not yet timed), `.unsupported`, `.failed` or `.error`.
+    private func warmUp<Scalar: DiffusionScalar>(
+        _ schedule: any Schedule, _ workload: Workload<Scalar>, _ gate: Gate<Scalar>, _ context: ExecutionContext
     ) -> BenchResult {
         let problem = workload.problem
         let descriptor = schedule.descriptor
-        let context = ExecutionContext(threads: plan.threads, machine: plan.machine)
         var result = BenchResult(
             variant: descriptor.name, kind: .swift, seedCounterpart: descriptor.seedCounterpart,
             lesson: descriptor.lesson, threads: schedule.threads(for: problem, context: context))
@@ -90,53 +200,16 @@ public struct BenchRunner: Sendable {
             return result
         }
         do {
-            // Warm-up, and the correctness gate before any time is taken.
             var grid = workload.freshGrid()
             try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)
-            let warmUpError = gate.error(of: grid)
-            result.maxAbsError = warmUpError
-            guard gate.accepts(error: warmUpError) else {
+            let error = gate.error(of: grid)
+            result.maxAbsError = error
+            if gate.accepts(error: error) {
+                result.status = .verified
+            } else {
                 result.status = .failed
-                result.reason = gate.failure(variant: descriptor.name, error: warmUpError).summary
-                return result
+                result.reason = gate.failure(variant: descriptor.name, error: error).summary
             }
-            progress(.detail("verified (max |error| \(String(format: "%.2g", warmUpError)))"))
-            // Timed runs of the full workload until the budget is spent; each
-            // starts from the initial field, reset outside the timing, and the
-            // meter's own reads stay outside it too.
-            var allocations: [Int] = [], pageFaults: [Int] = []
-            var runs = 0
-            let sampler = Sampler(warmupRuns: 0, minimumRuns: plan.minimumRuns, budget: .seconds(plan.budget))
-            let samples = try sampler.run(measuring: {
-                grid.assign(from: workload.initial)
-                var nanoseconds: UInt64 = 0
-                let cost = try meter.measure {
-                    let start = PerfClock.monotonicNanoseconds()
-                    try schedule.run(&grid, steps: plan.iterations, problem: problem, context: context)
-                    nanoseconds = PerfClock.monotonicNanoseconds() &- start
-                }
-                if let value = cost.allocations { allocations.append(value) }
-                if let value = cost.pageFaults { pageFaults.append(value) }
-                runs += 1
-                progress(.detail("run \(runs): \(String(format: "%.4g", Double(nanoseconds) / 1e9)) s"))
-                return nanoseconds
-            })
-            result.times = samples.samples
-            // The timed runs must have computed the same field as the warm-up.
-            let lastError = gate.error(of: grid)
-            result.maxAbsError = max(warmUpError, lastError)
-            guard gate.accepts(error: lastError) else {
-                result.status = .failed
-                result.times = []
-                result.reason = "a timed run's field differs from the reference by \(String(format: "%.3g", lastError)) (the warm-up's did not): a race?"
-                return result
-            }
-            result.status = .verified
-            result.verified = true
-            fillTimes(&result, problem)
-            if let fewest = allocations.min() { result.allocationsPerRun = Double(fewest) }
-            if let fewest = pageFaults.min() { result.pageFaultsPerRun = Double(fewest) }
-            result.allocationsPerStep = try meter.steadyStateAllocationsPerStep(schedule, workload, context)
         } catch {
             result.status = .error
             result.reason = String(describing: error)

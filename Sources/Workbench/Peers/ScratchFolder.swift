@@ -26,7 +26,7 @@ final class ScratchFolder: @unchecked Sendable {
             let code = errno
             throw .io(path: base, reason: "cannot create a temporary folder there: \(String(cString: strerror(code))) (set TMPDIR to a writable folder)")
         }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         url = URL(fileURLWithPath: path, isDirectory: true)
         registration = CleanupRegistry.register(folder: path)
     }

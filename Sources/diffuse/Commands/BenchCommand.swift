@@ -12,10 +12,12 @@ struct BenchCommand: ParsableCommand {
         discussion: """
             Before any time is shown, each schedule's final field is compared with the reference \
             solver's on the same workload; one that differs by more than the gate (1e-12 × the \
-            largest initial magnitude in double precision) is marked FAILED and never ranked. Then \
-            each schedule gets a warm-up run and timed runs of the full workload until its --budget \
-            is spent (at least --min-runs runs); the best and the median are reported, with the \
-            speedup over `nested` (the seed's pure Python). Progress goes to standard error, \
+            largest initial magnitude in double precision) is marked FAILED and never ranked. The \
+            warm-up run is that check. Then the schedules that passed are timed in turns, one run \
+            of the full workload each per round, so that all of them meet the same moments of a \
+            shared machine's load, each until its --budget is spent (at least --min-runs runs); \
+            the best and the median are reported, with the speedup over `nested` (the seed's pure \
+            Python). Peers run after them, in their own processes. Progress goes to standard error, \
             results to standard output.
 
             Examples:
@@ -144,6 +146,8 @@ struct BenchCommand: ParsableCommand {
 final class BenchProgressDisplay {
     private let terminal = Terminal.standardErrorIsTerminal
     private var current = ""
+    /// Each entry's "[position/count] name", for its result after others ran.
+    private var labels: [String: String] = [:]
 
     func show(_ progress: BenchProgress) {
         switch progress {
@@ -151,9 +155,10 @@ final class BenchProgressDisplay {
             line("reference solver on \(workload) (the correctness gate)…", final: true)
         case .entry(let name, let position, let count):
             current = "[\(position)/\(count)] \(name)"
+            labels[name] = current
             line(current + ": warm-up", final: false)
         case .detail(let detail):
-            line(current + ": " + detail, final: false)
+            line(current.isEmpty ? detail : current + ": " + detail, final: false)
         case .finished(let result):
             let summary: String
             switch result.status {
@@ -162,7 +167,10 @@ final class BenchProgressDisplay {
             default:
                 summary = "\(result.status.rawValue)" + (result.reason.map { ": \($0)" } ?? "")
             }
-            line(current + ": " + summary, final: true)
+            line((labels[result.variant] ?? current) + ": " + summary, final: true)
+        case .note(let text):
+            current = ""
+            line(text, final: true)
         }
     }
 
