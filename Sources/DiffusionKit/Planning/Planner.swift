@@ -177,12 +177,14 @@ public enum Planner {
     /// slowed once is timed again in the next round. Rounds go on until one
     /// remains, at most `maximumRounds`; a run is started only while its
     /// expected cost (its last run's time, or the estimate's × the thread
-    /// shortfall) still fits what is left. The choice is the fastest per step
-    /// by its best run; a candidate must beat the estimate by `margin` to
-    /// replace it, so that timing noise does not flip a plan.
+    /// shortfall) still fits what is left. Then a final: the fastest so far
+    /// and the estimate, in turns, `finalRuns` runs each. The choice is the
+    /// fastest per step by its best run; a candidate must beat the estimate
+    /// by `margin` to replace it, so that timing noise does not flip a plan.
     public static func measure(
         _ problem: Problem, steps: Int, context: ExecutionContext, budget: Budget,
-        timer: some PlanTimer, maximumRounds: Int = 6, maximumRepeats: Int = 5, margin: Double = 0.02
+        timer: some PlanTimer, maximumRounds: Int = 6, maximumRepeats: Int = 5, finalRuns: Int = 3,
+        margin: Double = 0.02
     ) throws -> Measurement {
         let steps = max(1, steps)
         let candidates = candidates(for: problem, steps: steps, context: context)
@@ -208,7 +210,7 @@ public enum Planner {
         // or `diffuse tune`'s seconds), a contender runs that many times a
         // round, at most `maximumRepeats`, and counts its best: one run of a
         // few milliseconds says little on a shared machine.
-        let share = allowed / Double(max(1, 2 * candidates.count))
+        let share = allowed / Double(max(1, 2 * candidates.count + 2 * finalRuns))
         let wanted = Int((share / estimatePerStep).rounded(.down))
         let repeats = max(1, min(maximumRepeats, wanted / steps))
         var contenders = candidates.map { plan in
@@ -235,6 +237,23 @@ public enum Planner {
             let ranked = timed.sorted { contenders[$0].best < contenders[$1].best }
             survivors = Array(ranked.prefix(max(1, (ranked.count + 1) / 2)))
             if survivors.count == 1 { break }
+        }
+
+        // The final, head to head: the leader against the estimate, in
+        // turns, `finalRuns` each while the budget lasts. Leaving the rule of
+        // thumb should rest on more than the rounds' few runs of each.
+        let timedIndices = contenders.indices.filter { contenders[$0].best.isFinite }
+        if let leader = timedIndices.min(by: { contenders[$0].best < contenders[$1].best }),
+           leader != 0, contenders[0].best.isFinite {
+            for _ in 0 ..< finalRuns {
+                for index in [0, leader] {
+                    let contender = contenders[index]
+                    guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { continue }
+                    let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
+                    contenders[index].best = min(contender.best, perStep)
+                    contenders[index].expectedPerStep = perStep
+                }
+            }
         }
 
         var trials: [Trial] = []
