@@ -30,7 +30,12 @@ def _operator(shape, dtype, coefficient):
     key = (shape, np.dtype(dtype).str, float(coefficient))
     if key not in _operators:
         grid = Grid(shape=shape, extent=tuple(float(n - 1) for n in shape), dtype=dtype)
-        u = TimeFunction(name="u", grid=grid, space_order=1, time_order=1)
+        # space_order=2, not the 1 the five-point stencil needs: the halo is
+        # then two cells of zeros, of which the stencil reads the first, so the
+        # boundary is the same; and Devito's generated loops run about 4× faster
+        # (640² × 500 double, 2 threads, devito 4.8: 65 ms against 252 ms with
+        # space_order=1). A user would write the default, and so does this peer.
+        u = TimeFunction(name="u", grid=grid, space_order=2, time_order=1)
         t = grid.stepping_dim
         x, y = grid.dimensions
         r = dtype(coefficient)
