@@ -75,6 +75,31 @@ struct RoofTests {
         #expect(abs(roof.ceilings["L3"]! - 30e9 / 16) < 1)
     }
 
+    @Test("roofs measured twice merge figure by figure, each the larger; a result above the first is then within")
+    func mergedRoofs() throws {
+        var busy = roofs()
+        // The first measurement met a busy moment: one core's memory at 6 GB/s, its FMA peak halved.
+        busy.levels[3].bandwidth[0].bytesPerSecond = 6e9
+        busy.levels[3].bandwidth[1].bytesPerSecond = 5e9
+        busy.compute[1].flopsPerSecond /= 2
+        let quiet = roofs()
+        let merged = busy.merged(with: quiet)
+        #expect(merged.levels[3].bestBytesPerSecond(threads: 1) == 10e9)
+        #expect(merged.compute[1].flopsPerSecond == quiet.compute[1].flopsPerSecond)
+        // Merging is symmetric in the figures, and a figure only the first has stays.
+        #expect(quiet.merged(with: busy).levels[3].bestBytesPerSecond(threads: 1) == 10e9)
+        var partial = quiet
+        partial.levels.removeLast()
+        #expect(busy.merged(with: partial).levels[3].bestBytesPerSecond(threads: 1) == 6e9)
+        // simd from memory: 16 B a update; 0.5 G/s is above 6 GB/s ÷ 16 but within 10 GB/s ÷ 16.
+        let traffic = StencilTraffic(schedule: "simd", rows: 4096, cols: 4096, scalarBytes: 8, threads: 1,
+                                     depth: nil, tileWidth: nil, machine: zen4)
+        let before = try #require(StencilRoof(roofs: busy, traffic: traffic, precision: .double, threads: 1, attained: 0.5e9))
+        let after = try #require(StencilRoof(roofs: merged, traffic: traffic, precision: .double, threads: 1, attained: 0.5e9))
+        #expect(before.bound == .memory && before.aboveRoof)
+        #expect(after.bound == .memory && !after.aboveRoof)
+    }
+
     @Test("roof JSON: bound, updates_per_s, fraction")
     func roofJSON() throws {
         let traffic = StencilTraffic(schedule: "simd", rows: 64, cols: 64, scalarBytes: 8, threads: 1,

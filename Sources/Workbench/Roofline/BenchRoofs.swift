@@ -2,6 +2,11 @@ import DiffusionKit
 import Hardware
 
 extension BenchReport {
+    /// Whether a result's rate passed the roof over it (`StencilRoof.aboveRoof`).
+    public var hasResultAboveRoof: Bool {
+        workloads.contains { $0.results.contains { $0.roof?.aboveRoof == true } }
+    }
+
     /// This report with every ranked entry's roof (`StencilRoof`): its
     /// traffic from the schedule's parameters on the workload (peers: one
     /// step per sweep, as they all are), the bound and the fraction. The

@@ -60,6 +60,32 @@ public struct MachineRoofs: Sendable, Codable {
         self.likwid = likwid
     }
 
+    /// These roofs and `other`'s (measured on the same machine and threads)
+    /// together: each figure the larger of the two. A busy moment on a shared
+    /// machine only ever lowers a measured peak or bandwidth, so the larger
+    /// is the better estimate of the ceiling; `likwid` stays this one's.
+    public func merged(with other: MachineRoofs) -> MachineRoofs {
+        var merged = self
+        for index in merged.compute.indices {
+            let mine = merged.compute[index]
+            if let theirs = other.compute.first(where: {
+                $0.precision == mine.precision && $0.operation == mine.operation && $0.threads == mine.threads
+            }) {
+                merged.compute[index].flopsPerSecond = max(mine.flopsPerSecond, theirs.flopsPerSecond)
+            }
+        }
+        for l in merged.levels.indices {
+            guard let theirs = other.levels.first(where: { $0.name == merged.levels[l].name }) else { continue }
+            for b in merged.levels[l].bandwidth.indices {
+                let mine = merged.levels[l].bandwidth[b]
+                if let match = theirs.bandwidth.first(where: { $0.kernel == mine.kernel && $0.threads == mine.threads }) {
+                    merged.levels[l].bandwidth[b].bytesPerSecond = max(mine.bytesPerSecond, match.bytesPerSecond)
+                }
+            }
+        }
+        return merged
+    }
+
     /// Peak flops per second of `operation` in `precision` on `threads` (1 or all).
     public func peak(_ precision: PeakFlops.Precision, _ operation: PeakFlops.Operation, threads: Int) -> Double? {
         compute.first { $0.precision == precision && $0.operation == operation && $0.threads == threads }?.flopsPerSecond

@@ -134,8 +134,18 @@ struct BenchCommand: ParsableCommand {
         }
         // Plans first: auto's roof is that of the schedule its plan ran.
         report = report.applying(autoPlans: autoPlans)
-        if let roofs {
+        if var roofs {
+            let meter = MachineRoofsMeter(machine: machineDescription, threads: threads, trials: 3)
             report = report.applying(roofs: roofs, schedules: schedules, machine: machineDescription, threads: threads)
+            // A result above its roof: first suspect the roof, measured in
+            // a few seconds of a shared machine whose load comes and goes
+            // (a busy moment only lowers a measurement). Measured once more,
+            // each figure the larger; a result still above it is reported so.
+            if report.hasResultAboveRoof {
+                display.note("a result passed its roof: measuring the roofs once more…")
+                roofs = roofs.merged(with: meter.measure { display.note($0) })
+                report = report.applying(roofs: roofs, schedules: schedules, machine: machineDescription, threads: threads)
+            }
         }
         Terminal.standardOutput(try BenchFormatter.render(report, as: format))
     }
