@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import PerfKit
 import Testing
@@ -43,5 +44,18 @@ struct AllocationTests {
             #expect(result.allocationsPerStep == Double(expected), "\(result.variant): \(result.allocationsPerStep ?? -1) allocations per step")
         }
         #expect(Set(report.workloads[0].results.map(\.variant)) == Set(Self.expected.keys))
+    }
+
+    @Test("a schedule that plans differently for fewer steps is not charged its plan's allocations per step")
+    func planSizedBySteps() throws {
+        // On a 512 KiB-L2 machine, temporal on 40×1500 Double sweeps 2 steps
+        // in whole rows but cuts 6 (or more) into tiles: measured on 2 and 6
+        // steps, its plan's extra arrays showed as allocations per step.
+        let problem = Problem(rows: 40, cols: 1500, boundary: .periodic, initial: .gaussian(width: 5))
+        var plan = BenchPlan(problems: [problem], iterations: 10, schedules: [TemporalSchedule()], budget: 0, minimumRuns: 1, threads: 1)
+        plan.machine = TestMachines.zen3
+        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter(scope: .callingThread)).run(machine: Machine.current(probeCounters: false), date: "")
+        let temporal = try #require(report.workloads[0].results.first)
+        #expect(temporal.verified && temporal.allocationsPerStep == 0, "\(temporal.allocationsPerStep ?? -1) allocations per step")
     }
 }

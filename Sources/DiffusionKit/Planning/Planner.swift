@@ -170,8 +170,8 @@ public enum Planner {
     /// halving: each round times every surviving candidate once, on as many
     /// steps as a share of the budget allows (at least two sweeps of a
     /// temporal candidate, at most the run's steps; where the share holds
-    /// several whole runs, up to `maximumRepeats` of them), and keeps the faster half
-    /// (by each one's best run so far) — so the budget goes where the
+    /// several whole runs, up to `maximumRepeats` of them), and keeps the
+    /// faster half (by each one's best run so far) — so the budget goes where the
     /// decision is close, and a burst of noise on a shared machine, which
     /// slows the runs of one moment, cannot by itself decide: a contender
     /// slowed once is timed again in the next round. Rounds go on until one
@@ -220,16 +220,27 @@ public enum Planner {
             return Contender(plan: plan, steps: max(minimumSteps, min(steps, wanted)),
                              expectedPerStep: estimatePerStep * slowdown)
         }
+        /// Runs contender `index` once if its expected cost fits what is
+        /// left of the budget; false when it does not.
+        func runContender(_ index: Int) throws -> Bool {
+            let contender = contenders[index]
+            guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { return false }
+            let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
+            contenders[index].best = min(contender.best, perStep)
+            contenders[index].expectedPerStep = perStep
+            return true
+        }
+        /// The timed contender with the best run so far.
+        func leader() -> Int? {
+            contenders.indices.filter { contenders[$0].best.isFinite }.min { contenders[$0].best < contenders[$1].best }
+        }
+
         var survivors = Array(contenders.indices)
         for _ in 0 ..< maximumRounds {
             var timed: [Int] = []
             for index in survivors {
                 for _ in 0 ..< repeats {
-                    let contender = contenders[index]
-                    guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { break }
-                    let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
-                    contenders[index].best = min(contender.best, perStep)
-                    contenders[index].expectedPerStep = perStep
+                    guard try runContender(index) else { break }
                     if timed.last != index { timed.append(index) }
                 }
             }
@@ -242,17 +253,9 @@ public enum Planner {
         // The final, head to head: the leader against the estimate, in
         // turns, `finalRuns` each while the budget lasts. Leaving the rule of
         // thumb should rest on more than the rounds' few runs of each.
-        let timedIndices = contenders.indices.filter { contenders[$0].best.isFinite }
-        if let leader = timedIndices.min(by: { contenders[$0].best < contenders[$1].best }),
-           leader != 0, contenders[0].best.isFinite {
+        if let leader = leader(), leader != 0, contenders[0].best.isFinite {
             for _ in 0 ..< finalRuns {
-                for index in [0, leader] {
-                    let contender = contenders[index]
-                    guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { continue }
-                    let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
-                    contenders[index].best = min(contender.best, perStep)
-                    contenders[index].expectedPerStep = perStep
-                }
+                for index in [0, leader] { _ = try runContender(index) }
             }
         }
 
@@ -265,8 +268,7 @@ public enum Planner {
         let untimed = contenders.count - trials.count
         // The fastest by its best run: noise on a shared machine only ever
         // slows a run down, so a best run is the least disturbed estimate.
-        guard let fastestIndex = contenders.indices.filter({ contenders[$0].best.isFinite })
-            .min(by: { contenders[$0].best < contenders[$1].best }) else {
+        guard let fastestIndex = leader() else {
             var plan = estimate
             plan.reason = "\(estimate.reason) (a measuring budget of \(describeSeconds(allowed)) timed no candidate: "
                 + "one step of the estimate takes \(describeSeconds(estimatePerStep)))"

@@ -27,9 +27,9 @@ public enum BenchProgress: Sendable {
 /// (one run each per round, `Sampler.run(interleaving:)`), each until its
 /// `budget` seconds are spent and at least `minimumRuns` runs are done; the
 /// best and the median are reported, and every timed run's field is checked
-/// again. Peers run under the same protocol in
-/// their own processes and hand back their final field, which is compared
-/// with the reference's in the same way.
+/// again. Peers run after them, one after another, under the same protocol
+/// in their own processes, and hand back their final field, which is
+/// compared with the reference's in the same way.
 public struct BenchRunner: Sendable {
     public var plan: BenchPlan
     public var meter: any RunMeter

@@ -10,15 +10,21 @@ public protocol RunMeter: Sendable {
 
 extension RunMeter {
     /// Heap allocations per step once a run is under way: the allocations of
-    /// a 6-step run less those of a 2-step run, over the 4 extra steps. A
-    /// run's own set-up (scratch grids, conversions) cancels out, so `nested`
+    /// a run of 3k steps less those of a run of k, over the 2k extra steps,
+    /// with k the workload's steps but at most 32 (and at least 2). A run's
+    /// own set-up (scratch grids, conversions) cancels out, so `nested`
     /// shows its rows + 1 new arrays per step and the in-place rungs show 0.
-    /// Nil when the meter does not count allocations.
+    /// k is not smaller, because a schedule may plan differently for fewer
+    /// steps: `temporal` sweeps at most as deep as the run is long, and a
+    /// deeper sweep may cut the grid into tiles (a plan's few allocations
+    /// then differed between 2 and 6 steps, and showed as 0.5 a step on
+    /// 4096²). Nil when the meter does not count allocations.
     func steadyStateAllocationsPerStep<Scalar: DiffusionScalar>(
         _ schedule: any Schedule, _ workload: Workload<Scalar>, _ context: ExecutionContext
     ) throws -> Double? {
         var counts: [Int] = []
-        for steps in [2, 6] {
+        let k = max(2, min(workload.steps, 32))
+        for steps in [k, 3 * k] {
             var grid = workload.freshGrid()
             let cost = try measure {
                 try schedule.run(&grid, steps: steps, problem: workload.problem, context: context)
@@ -26,7 +32,7 @@ extension RunMeter {
             guard let allocations = cost.allocations else { return nil }
             counts.append(allocations)
         }
-        return Double(counts[1] - counts[0]) / 4
+        return Double(counts[1] - counts[0]) / Double(2 * k)
     }
 }
 

@@ -25,8 +25,8 @@ struct StatCommand: ParsableCommand {
 
             --all prints one table for every schedule: time, cycles, instructions, IPC, \
             cache-miss and branch-miss rates, page faults, context switches and heap \
-            allocations per step once a run is under way (a 6-step run's less a 2-step run's, \
-            over 4).
+            allocations per step once a run is under way (a run of 3k steps' less a run of k's, \
+            over 2k; k is --iterations, at most 32).
 
             Events: cycles, stalled-cycles-frontend, stalled-cycles-backend, instructions, \
             cache-references, cache-misses, branches, branch-misses, task-clock, page-faults \
