@@ -125,9 +125,8 @@ struct BenchCommand: ParsableCommand {
         plan.machine = machineDescription
         let machine = Machine.current()
         let display = BenchProgressDisplay()
-        let roofs = roofline
-            ? MachineRoofsMeter(machine: machineDescription, threads: threads, trials: 3).measure { display.note($0) }
-            : nil
+        let roofsMeter = MachineRoofsMeter(machine: machineDescription, threads: threads, trials: 3)
+        let roofs = roofline ? roofsMeter.measure { display.note($0) } : nil
         let runner = BenchRunner(plan: plan, meter: PerfKitRunMeter())
         var report = try runner.run(machine: machine, date: ISO8601DateFormatter().string(from: Date())) {
             display.show($0)
@@ -135,7 +134,6 @@ struct BenchCommand: ParsableCommand {
         // Plans first: auto's roof is that of the schedule its plan ran.
         report = report.applying(autoPlans: autoPlans)
         if var roofs {
-            let meter = MachineRoofsMeter(machine: machineDescription, threads: threads, trials: 3)
             report = report.applying(roofs: roofs, schedules: schedules, machine: machineDescription, threads: threads)
             // A result above its roof: first suspect the roof, measured in
             // a few seconds of a shared machine whose load comes and goes
@@ -143,7 +141,7 @@ struct BenchCommand: ParsableCommand {
             // each figure the larger; a result still above it is reported so.
             if report.hasResultAboveRoof {
                 display.note("a result passed its roof: measuring the roofs once more…")
-                roofs = roofs.merged(with: meter.measure { display.note($0) })
+                roofs = roofs.merged(with: roofsMeter.measure { display.note($0) })
                 report = report.applying(roofs: roofs, schedules: schedules, machine: machineDescription, threads: threads)
             }
         }
