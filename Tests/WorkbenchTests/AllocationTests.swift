@@ -34,8 +34,9 @@ struct AllocationTests {
     func allocationsPerStep() throws {
         #expect(AllocationCounter.isAvailable)
         let problem = Problem(rows: 24, cols: 24, boundary: .reflecting, initial: .gaussian(width: 3))
-        let plan = BenchPlan(problems: [problem], iterations: 10, schedules: ScheduleRegistry.distinct, budget: 0, minimumRuns: 1, threads: 1)
-        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter(scope: .callingThread)).run(machine: Machine.current(probeCounters: false), date: "")
+        var plan = BenchPlan(problems: [problem], iterations: 10, schedules: ScheduleRegistry.distinct, budget: 0, minimumRuns: 1, threads: 1)
+        plan.machine = TestMachines.zen4
+        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter(scope: .callingThread)).run(machine: ReportFixture.machine, date: "")
         for result in report.workloads[0].results {
             // Without FFTW spectral is unsupported here; its own tests cover that.
             if result.variant == "spectral", SpectralSchedule().unavailability() != nil { continue }
@@ -54,7 +55,7 @@ struct AllocationTests {
         let problem = Problem(rows: 40, cols: 1500, boundary: .periodic, initial: .gaussian(width: 5))
         var plan = BenchPlan(problems: [problem], iterations: 10, schedules: [TemporalSchedule()], budget: 0, minimumRuns: 1, threads: 1)
         plan.machine = TestMachines.zen3
-        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter(scope: .callingThread)).run(machine: Machine.current(probeCounters: false), date: "")
+        let report = try BenchRunner(plan: plan, meter: PerfKitRunMeter(scope: .callingThread)).run(machine: ReportFixture.machine, date: "")
         let temporal = try #require(report.workloads[0].results.first)
         #expect(temporal.verified && temporal.allocationsPerStep == 0, "\(temporal.allocationsPerStep ?? -1) allocations per step")
     }

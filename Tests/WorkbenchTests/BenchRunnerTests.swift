@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import Foundation
 import PerfKit
@@ -92,8 +93,9 @@ struct BenchRunnerTests {
     static let problem = Problem(rows: 16, cols: 24, dt: 0.2, boundary: .reflecting, initial: .gaussian(width: 3))
 
     static func report(schedules: [any Schedule], problems: [Problem] = [problem], iterations: Int = 20) throws -> BenchReport {
-        let plan = BenchPlan(problems: problems, iterations: iterations, schedules: schedules, budget: 0.01, minimumRuns: 3)
-        return try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: Machine.current(probeCounters: false), date: "2026-11-26")
+        var plan = BenchPlan(problems: problems, iterations: iterations, schedules: schedules, budget: 0.01, minimumRuns: 3)
+        plan.machine = TestMachines.zen4
+        return try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: ReportFixture.machine, date: "2026-11-26")
     }
 
     @Test("a deliberately broken schedule is FAILED, shown with its error, never timed or ranked")
@@ -133,13 +135,14 @@ struct BenchRunnerTests {
     @Test("the verified schedules are timed in turns, after every warm-up; each keeps its own minimum runs")
     func timedInTurns() throws {
         let log = RunLog()
-        let plan = BenchPlan(problems: [Self.problem], iterations: 5,
+        var plan = BenchPlan(problems: [Self.problem], iterations: 5,
                              schedules: [LoggingSchedule("a", log: log), PickySchedule(), LoggingSchedule("b", log: log)],
                              budget: 0, minimumRuns: 3)
-        let report = try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: Machine.current(probeCounters: false), date: "2026-12-04")
+        plan.machine = TestMachines.zen4
+        let report = try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: ReportFixture.machine, date: "2026-12-04")
         // Warm-ups (with the gate) first, one each; then a and b alternate;
-        // then each one's allocation count (the meter's two runs).
-        #expect(log.names == ["a", "b", "a", "b", "a", "b", "a", "b", "a", "a", "b", "b"])
+        // then each one's allocation count (the meter's four runs).
+        #expect(log.names == ["a", "b", "a", "b", "a", "b", "a", "b", "a", "a", "a", "a", "b", "b", "b", "b"])
         let results = report.workloads[0].results
         #expect(results.filter { $0.variant != "picky" }.allSatisfy { $0.status == .verified && $0.runs == 3 })
     }
@@ -147,10 +150,11 @@ struct BenchRunnerTests {
     @Test("a schedule whose timed run leaves the gate after its warm-up passed is FAILED (a race?); the others are timed")
     func timedRunChecked() throws {
         let log = RunLog()
-        let plan = BenchPlan(problems: [Self.problem], iterations: 5,
+        var plan = BenchPlan(problems: [Self.problem], iterations: 5,
                              schedules: [LoggingSchedule("racy", log: log, wrongFrom: 3), LoggingSchedule("fine", log: log)],
                              budget: 0, minimumRuns: 4)
-        let report = try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: Machine.current(probeCounters: false), date: "2026-12-04")
+        plan.machine = TestMachines.zen4
+        let report = try BenchRunner(plan: plan, meter: FixedMeter()).run(machine: ReportFixture.machine, date: "2026-12-04")
         let results = report.workloads[0].results
         let racy = try #require(results.first { $0.variant == "racy" })
         #expect(racy.status == .failed && !racy.isRanked && racy.bestSeconds == nil)

@@ -36,7 +36,7 @@ extension StatComparison {
                 + "(hardware counters are often missing in virtual machines).")
         }
         lines.append("Counted: the stepping only, each run from the initial field, after a warm-up run verified against the reference. "
-            + "time: mean wall time per run, ± its spread; allocs/step: a run of 3k steps' allocations less a run of k's, over 2k (k: the steps, at most 32).")
+            + "time: mean wall time per run, ± its spread; allocs/step: a run of 3k steps' allocations less a run of k's (each the fewest of two runs), over 2k (k: the steps, at most 32).")
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -25,7 +25,7 @@ struct StatCommand: ParsableCommand {
 
             --all prints one table for every schedule: time, cycles, instructions, IPC, \
             cache-miss and branch-miss rates, page faults, context switches and heap \
-            allocations per step once a run is under way (a run of 3k steps' less a run of k's, \
+            allocations per step once a run is under way (a run of 3k steps' less a run of k's, each the fewest of two, \
             over 2k; k is --iterations, at most 32).
 
             Events: cycles, stalled-cycles-frontend, stalled-cycles-backend, instructions, \
