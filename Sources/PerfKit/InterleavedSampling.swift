@@ -10,7 +10,8 @@ extension Sampler {
     /// between two of them measures the weather as much as the code; timed in
     /// turns, all meet the same stretches, and the best run of each (the least
     /// disturbed) is taken from the same quiet moments. Each body still gets
-    /// the budget and the runs `run(measuring:)` would give it.
+    /// the budget and the runs it would get alone (`run(measuring:)` is this
+    /// protocol with one body).
     ///
     /// A body that throws stops only itself: its entry is the error, and the
     /// rounds go on without it.

@@ -56,25 +56,8 @@ public struct Sampler: Sendable {
     ///
     /// - Throws: as `run(clock:_:)`.
     public func run(measuring body: () throws -> UInt64) throws -> SampleSet {
-        guard warmupRuns >= 0 else { throw ConfigurationError(description: "warmupRuns is \(warmupRuns): use 0 or more") }
-        guard minimumRuns >= 1 else { throw ConfigurationError(description: "minimumRuns is \(minimumRuns): use at least 1") }
-        if let maximumRuns, maximumRuns < minimumRuns {
-            throw ConfigurationError(description: "maximumRuns (\(maximumRuns)) is below minimumRuns (\(minimumRuns))")
-        }
-        var warmups: [Double] = []
-        for _ in 0..<warmupRuns { warmups.append(Double(try body()) / 1e9) }
-
-        // Whole nanoseconds, so that ten 0.1 s runs spend exactly 1 s.
-        let budgetNanoseconds = budget.saturatingNanoseconds
-        var samples: [Double] = []
-        var spent: UInt64 = 0
-        while samples.count < minimumRuns || spent < budgetNanoseconds {
-            if let maximumRuns, samples.count >= maximumRuns { break }
-            let elapsed = try body()
-            samples.append(Double(elapsed) / 1e9)
-            spent &+= elapsed
-        }
-        return try SampleSet(samples: samples, warmupSamples: warmups)
+        // The protocol for one body is the interleaved one with a single turn a round.
+        try withoutActuallyEscaping(body) { body in try run(interleaving: [body])[0].get() }
     }
 }
 

@@ -93,11 +93,11 @@ public struct BenchRunner: Sendable {
         var verified: [Verified] = []
         for (index, schedule) in plan.schedules.enumerated() {
             progress(.entry(name: schedule.descriptor.name, position: index + 1, count: count))
-            var result = warmUp(schedule, workload, gate, context)
+            let result = warmUp(schedule, workload, gate, context)
             if result.status == .verified {
+                // Its entry is completed once its timed runs are done, below.
                 verified.append(Verified(index: index, schedule: schedule, worstError: result.maxAbsError ?? 0))
                 progress(.detail("verified (max |error| \(String(format: "%.2g", result.maxAbsError ?? 0)))"))
-                result.status = .error  // until its timed runs are done
             } else {
                 progress(.finished(result))
             }

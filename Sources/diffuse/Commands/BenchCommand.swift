@@ -72,20 +72,7 @@ struct BenchCommand: ParsableCommand {
         try ThreadCount.validate(threads)
         if sizes != nil, model.size != nil { throw ValidationError("give either --size or --sizes, not both") }
         if let variants { _ = try ScheduleList.names(variants) }
-        if let peer { _ = try Self.peers(named: peer) }
-    }
-
-    /// The peers a comma-separated list names, in the order given, each once.
-    static func peers(named list: String) throws -> [Peer] {
-        var chosen: [Peer] = []
-        for part in list.split(separator: ",", omittingEmptySubsequences: false) {
-            let name = part.trimmingCharacters(in: .whitespaces)
-            guard let peer = PeerCatalog.peer(named: name) else {
-                throw ValidationError("unknown peer '\(name)' in --peer: expected one of \(PeerCatalog.names.joined(separator: ", "))")
-            }
-            if !chosen.contains(where: { $0.name == peer.name }) { chosen.append(peer) }
-        }
-        return chosen
+        if let peer { _ = try PeerList.peers(peer) }
     }
 
     func run() throws {
@@ -121,7 +108,7 @@ struct BenchCommand: ParsableCommand {
         }
         var plan = BenchPlan(
             problems: problems, iterations: iterations, schedules: schedules,
-            peers: try peer.map(Self.peers(named:)) ?? (peers ? PeerCatalog.all : []), budget: budget, minimumRuns: minRuns, threads: threads)
+            peers: try peer.map(PeerList.peers) ?? (peers ? PeerCatalog.all : []), budget: budget, minimumRuns: minRuns, threads: threads)
         plan.machine = machineDescription
         let machine = Machine.current()
         let display = BenchProgressDisplay()
