@@ -1,4 +1,3 @@
-import Dispatch
 
 /// Bandwidth of one level of the memory hierarchy (L1, L2, L3 or DRAM),
 /// measured as likwid-bench's `load`, `copy` and `triad` do: each thread
@@ -75,14 +74,13 @@ public enum LevelBandwidth {
             let buffers = (0 ..< threads).map { _ in
                 Buffers(count: elements, arrays: kernel.arrays)
             }
-            DispatchQueue.concurrentPerform(iterations: threads) { index in buffers[index].touch() }
+            SimultaneousThreads.run(threads) { index in buffers[index].touch() }
             var best = Double.infinity
             for _ in 0 ..< trials {
-                let start = PerfClock.monotonicNanoseconds()
-                DispatchQueue.concurrentPerform(iterations: threads) { index in
+                let seconds = SimultaneousThreads.run(threads) { index in
                     sink(buffers[index].run(kernel, passes: passes))
                 }
-                best = min(best, Double(PerfClock.monotonicNanoseconds() - start) * 1e-9)
+                best = min(best, seconds)
             }
             buffers.forEach { $0.free() }
             let bytes = Double(threads) * Double(passes) * Double(elements * kernel.bytesPerElement)

@@ -1,4 +1,3 @@
-import Dispatch
 
 #if canImport(Glibc)
 import Glibc
@@ -76,7 +75,7 @@ public enum MemoryBandwidth {
         let chunks = (0 ..< threads).map { index in (count * index / threads) ..< (count * (index + 1) / threads) }
         let pointers = ArrayTriple(a: arrays[0], b: arrays[1], c: arrays[2])
         // First touch by the thread that will use each chunk, as STREAM does.
-        DispatchQueue.concurrentPerform(iterations: threads) { index in
+        SimultaneousThreads.run(threads) { index in
             for j in chunks[index] {
                 pointers.a[j] = 1
                 pointers.b[j] = 2
@@ -86,11 +85,9 @@ public enum MemoryBandwidth {
         return kernels.map { kernel in
             var trialsSeconds: [Double] = []
             for _ in 0 ..< trials {
-                let start = PerfClock.monotonicNanoseconds()
-                DispatchQueue.concurrentPerform(iterations: threads) { index in
+                trialsSeconds.append(SimultaneousThreads.run(threads) { index in
                     run(kernel, pointers, chunks[index])
-                }
-                trialsSeconds.append(Double(PerfClock.monotonicNanoseconds() - start) * 1e-9)
+                })
             }
             let best = trialsSeconds.min()!
             return Result(kernel: kernel, bytesPerSecond: Double(kernel.bytesPerElement * count) / best,

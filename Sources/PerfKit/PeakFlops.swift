@@ -1,4 +1,3 @@
-import Dispatch
 import Synchronization
 
 /// Where the microbenchmarks' results go, so that the optimiser cannot drop
@@ -78,11 +77,10 @@ public enum PeakFlops {
                 let (lanes, bytes) = Self.lanes(precision: precision, vectorBytes: vectorBytes)
                 var best = Double.infinity
                 for _ in 0 ..< trials {
-                    let start = PerfClock.monotonicNanoseconds()
-                    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+                    let seconds = SimultaneousThreads.run(threads) { _ in
                         run(precision: precision, operation: operation, vectorBytes: bytes, iterations: iterations)
                     }
-                    best = min(best, Double(PerfClock.monotonicNanoseconds() - start) * 1e-9)
+                    best = min(best, seconds)
                 }
                 let flops = Double(threads * chains * iterations * lanes * operation.flopsPerLane)
                 results.append(Result(precision: precision, operation: operation, threads: threads,
