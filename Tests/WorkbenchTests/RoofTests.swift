@@ -32,7 +32,7 @@ struct RoofTests {
         #expect(large.bytes["memory"] == 8 && large.intensity(at: "memory") == 7.0 / 8)
     }
 
-    @Test("traffic: temporal blocking's bytes from memory shrink with depth; its rings cost L2 reads")
+    @Test("traffic: temporal blocking's bytes from memory shrink with depth; its rings cost L2 reads and writes")
     func temporalTraffic() {
         func traffic(_ depth: Int) -> StencilTraffic {
             StencilTraffic(schedule: "temporal", rows: 4096, cols: 4096, scalarBytes: 8, threads: 2,
@@ -40,9 +40,17 @@ struct RoofTests {
         }
         #expect(traffic(16).bytes["memory"] == 1 && traffic(8).bytes["memory"] == 2 && traffic(1).bytes["memory"] == 16)
         #expect(traffic(16).intensity(at: "memory")! > traffic(8).intensity(at: "memory")!)
-        // A ring row is reused after 16 × 10 rows of 485 cells (621 KB): beyond L1, within L2:
-        // S at L2 besides the grid's 1 B, nothing more at L3.
-        #expect(traffic(16).bytes["L2"] == 8 + 1 && traffic(16).bytes["L3"] == 1)
+        // A ring row is reused after 16 × 10 rows of 485 cells (621 KB): beyond L1, within L2.
+        // At L2, besides the grid's 2·8/16 = 1 B: 15 of 16 levels read S from their
+        // ring and 15 of 16 write S to one, 2 · 8 · 15/16 = 15 B. Nothing more at L3.
+        #expect(traffic(16).bytes["L2"] == 15 + 1 && traffic(16).bytes["L3"] == 1)
+        // Depth 2: one level in two reads and writes a ring, 2 · 8 · 1/2 = 8 B, besides the grid's 8.
+        #expect(traffic(2).bytes["L2"] == 16)
+        // Wider tiles whose rounds exceed a 1 MiB L2 too (32 × 10 rows of 4096 + 64
+        // cells, 10.6 MB): the rings' traffic reaches L3 as well.
+        let deep = StencilTraffic(schedule: "temporal", rows: 4096, cols: 4096, scalarBytes: 8, threads: 2,
+                                  depth: 32, tileWidth: nil, machine: zen4)
+        #expect(deep.bytes["L3"] == 2 * 8 * 31.0 / 32 + 0.5 && deep.bytes["memory"] == 0.5)
     }
 
     @Test("roof: the lowest ceiling bounds, and the fraction is attained ÷ roof")

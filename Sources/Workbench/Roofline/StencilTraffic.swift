@@ -22,13 +22,21 @@ import Hardware
 ///   and L1 (a level moves what the level before it cannot hold).
 /// - **`temporal`, depth D:** the grid is read and written once per sweep:
 ///   2·S/D at every level that cannot hold both grids. The rings of the
-///   intermediate levels: level t + 1 reads the rows level t wrote one round
-///   earlier, after the other levels have touched about D × 10 rows of the
-///   tile (6 read, 4 written each); where those bytes exceed a level, each
-///   update reads at least its cell (S) from beyond it. (The rows written
-///   this round are still in L1, and write-backs are not counted, so S, not
-///   2·S: a lower bound.) Halos are recomputed work, which only adds
-///   traffic, so the bound still holds.
+///   intermediate levels: a level's 4-row strip reads 6 rows of the level
+///   below, 4 of which that level wrote one round earlier, after all D levels
+///   had touched about D × 10 rows of the tile (6 read, 4 written each).
+///   Where those bytes exceed a level (least-recently-used replacement), the
+///   rows have left it in between: each ring update reads S from beyond it
+///   (4 of 6 rows per 4 updates), and each ring cell it writes is written
+///   back beyond it (S) before the next level reads it. STREAM counts a write
+///   as S, as the copy and triad roofs do, so the rings' levels 2 … D reading
+///   and levels 1 … D − 1 writing move 2·S·(D − 1)/D (the other 2·S/D is the
+///   grid's). The rows written in the same round (2 of the 6) are not
+///   counted, nor is write-allocate: a lower bound. Halos are recomputed
+///   work, which only adds traffic, so the bound still holds. (Before
+///   2026-12-04 the ring writes were left out, a bound that did not follow
+///   STREAM's counting: it put `temporal` under the compute roof at 640²,
+///   where its rings' traffic through L2 is what limits it.)
 ///
 /// Which level holds what: a private level's capacity is per thread (per
 /// core); a shared level's is its instance, for all threads.
@@ -71,7 +79,7 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
             let closer = levels[index - 1]
             var traffic = 0.0
             if gridsBytes > closer.allCores { traffic += 2 * s / Double(depth) }
-            if depth > 1 && reuseBytesPerThread > closer.perCore { traffic += s }
+            if depth > 1 && reuseBytesPerThread > closer.perCore { traffic += 2 * s * Double(depth - 1) / Double(depth) }
             bytes[levels[index].name] = traffic
         }
         self.bytes = bytes
