@@ -24,7 +24,9 @@ import Hardware
 ///   2·S/D at every level that cannot hold both grids. The rings of the
 ///   intermediate levels: a level's 4-row strip reads 6 rows of the level
 ///   below, 4 of which that level wrote one round earlier, after all D levels
-///   had touched about D × 10 rows of the tile (6 read, 4 written each).
+///   had touched at least D × 8 distinct rows of the tile (each level writes
+///   4 new rows and reads 4 its lower level wrote a round before; its other
+///   2 reads are rows already counted).
 ///   Where those bytes exceed a level (least-recently-used replacement), the
 ///   rows have left it in between: each ring update reads S from beyond it
 ///   (4 of 6 rows per 4 updates), and each ring cell it writes is written
@@ -71,7 +73,7 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
         let gridsBytes = 2 * rows * cols * scalarBytes
         let depth = max(1, depth ?? 1)
         // What the other levels touch between a ring row's write and its read.
-        let reuseBytesPerThread = depth > 1 ? depth * 10 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : 0
+        let reuseBytesPerThread = depth > 1 ? depth * 8 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : 0
         var bytes: [String: Double] = ["L1": strips ? 2.5 * s : 2 * s]
         // Level i moves what the level before it cannot hold.
         let levels = Self.capacities(machine: machine, threads: threads)
