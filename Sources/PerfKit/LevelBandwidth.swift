@@ -1,4 +1,3 @@
-
 /// Bandwidth of one level of the memory hierarchy (L1, L2, L3 or DRAM),
 /// measured as likwid-bench's `load`, `copy` and `triad` do: each thread
 /// streams over arrays of its own whose total size (the working set) is

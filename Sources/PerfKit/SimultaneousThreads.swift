@@ -11,9 +11,8 @@ import Synchronization
 /// an all-core roof (peak flops, bandwidth) needs.
 ///
 /// Why not `DispatchQueue.concurrentPerform`: it promises only to use *up to*
-/// the given number of threads. On Linux, libdispatch runs the iterations on
-/// the calling thread alone when its pool's threads are taken (by any work,
-/// even blocked work, queued elsewhere in the process). That happened in a
+/// the given number of threads, and libdispatch may run every iteration on
+/// the calling thread when it judges its pool's threads busy. That happened in a
 /// whole `diffuse roofline` run: every 2-thread roof came out equal to the
 /// 1-thread one (add peak 29.3 against 29.2 GFlop/s, L1 load 206 against
 /// 212 GB/s) while likwid-bench measured twice as much, and `parallel` was
@@ -41,7 +40,7 @@ public enum SimultaneousThreads {
             return Double(PerfClock.monotonicNanoseconds() - start) * 1e-9
         }
         return withoutActuallyEscaping(body) { body in
-            let gang = Gang(threads: threads, body: body)
+            let gang = Gang(body: body)
             var started: [pthread_t] = []
             for index in 1 ..< threads {
                 let context = Unmanaged.passRetained(Worker(gang: gang, index: index)).toOpaque()
@@ -78,7 +77,7 @@ public enum SimultaneousThreads {
         /// The latest end of a body, in `PerfClock` nanoseconds.
         let latestEnd = Atomic<UInt64>(0)
 
-        init(threads: Int, body: @escaping (Int) -> Void) {
+        init(body: @escaping (Int) -> Void) {
             self.body = body
         }
 
