@@ -202,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DistributedDiffusionTests",
-            dependencies: ["DistributedDiffusion", "DiffusionKit"]
+            dependencies: ["DistributedDiffusion", "DiffusionKit", "DiffuseTestSupport"]
         ),
         .testTarget(
             name: "DiffuseCLITests",

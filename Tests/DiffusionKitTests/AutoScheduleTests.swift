@@ -32,7 +32,7 @@ struct AutoScheduleTests {
         var expected = try problem.makeInitialGrid(Scalar.self)
         var grid = expected
         try ReferenceSchedule().run(&expected, steps: 21, problem: problem)
-        try AutoSchedule().run(&grid, steps: 21, problem: problem)
+        try AutoSchedule().run(&grid, steps: 21, problem: problem, context: ExecutionContext(machine: TestMachines.zen4))
         #expect(grid == expected, "\(problem)")
     }
 }

@@ -56,7 +56,7 @@ struct FastScheduleTests {
         for candidate in Self.candidates {
             for threads in candidate.threads {
                 var grid = initial
-                try candidate.schedule.run(&grid, steps: Self.steps, problem: problem, context: ExecutionContext(threads: threads))
+                try candidate.schedule.run(&grid, steps: Self.steps, problem: problem, context: ExecutionContext(threads: threads, machine: TestMachines.zen4))
                 #expect(grid == expected, "\(candidate.name), \(threads) thread(s), \(Scalar.self): max difference \(FieldComparison.maxAbsDifference(grid, expected))")
             }
         }
@@ -71,7 +71,7 @@ struct FastScheduleTests {
             try ReferenceSchedule().run(&expected, steps: steps, problem: problem)
             for candidate in Self.candidates {
                 var grid = initial
-                try candidate.schedule.run(&grid, steps: steps, problem: problem, context: ExecutionContext(threads: 2))
+                try candidate.schedule.run(&grid, steps: steps, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
                 #expect(grid == expected, "\(candidate.name), \(steps) steps")
             }
         }
@@ -84,7 +84,7 @@ struct FastScheduleTests {
         for candidate in Self.candidates.prefix(3) {
             for threads in candidate.threads {
                 var grid = initial
-                try candidate.schedule.run(&grid, steps: 500, problem: .seed, context: ExecutionContext(threads: threads))
+                try candidate.schedule.run(&grid, steps: 500, problem: .seed, context: ExecutionContext(threads: threads, machine: TestMachines.zen4))
                 #expect(FieldComparison.maxAbsDifference(grid, golden) <= 1e-14, "\(candidate.name), \(threads) thread(s)")
             }
         }
@@ -160,11 +160,11 @@ extension ThreadTeamState {
             #expect(team === ThreadTeam.shared(size: 2))
             let problem = Problem(rows: 200, cols: 100, dt: 0.2, boundary: .periodic)
             var grid = try problem.makeInitialGrid(Double.self)
-            try ParallelSchedule().run(&grid, steps: 3, problem: problem, context: ExecutionContext(threads: 2))
+            try ParallelSchedule().run(&grid, steps: 3, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
             let started = team.counters.started.load(ordering: .relaxed)
             for _ in 0 ..< 20 {
-                try ParallelSchedule().run(&grid, steps: 3, problem: problem, context: ExecutionContext(threads: 2))
-                try TemporalSchedule().run(&grid, steps: 7, problem: problem, context: ExecutionContext(threads: 2))
+                try ParallelSchedule().run(&grid, steps: 3, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
+                try TemporalSchedule().run(&grid, steps: 7, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
             }
             #expect(team.counters.started.load(ordering: .relaxed) == started)
             #expect(ThreadTeam.shared(size: 2) === team && team.isRunning)
@@ -218,7 +218,7 @@ extension ThreadTeamState {
                     group.addTask {
                         var grid = initial
                         let schedule: any Schedule = index % 2 == 0 ? ParallelSchedule() : TemporalSchedule()
-                        try schedule.run(&grid, steps: 40, problem: problem, context: ExecutionContext(threads: 2))
+                        try schedule.run(&grid, steps: 40, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
                         return grid == reference
                     }
                 }
@@ -236,7 +236,7 @@ extension ThreadTeamState {
             ThreadTeam.shutdownShared()
             #expect(ThreadTeam.shared(size: 2) !== before)
             var grid = initial
-            try ParallelSchedule().run(&grid, steps: 9, problem: problem, context: ExecutionContext(threads: 2))
+            try ParallelSchedule().run(&grid, steps: 9, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
             #expect(grid == expected)
         }
     }

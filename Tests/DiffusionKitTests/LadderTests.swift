@@ -25,6 +25,13 @@ struct LadderTests {
     /// schedule is never skipped there by mistake.)
     static var runnable: [any Schedule] { registered.filter { $0.limitation(for: .seed) == nil } }
 
+    /// How the schedules run here: planned for an explicit machine, not the
+    /// host, so that no plan (threads, depths, tiles) depends on where the
+    /// tests run. The results must not depend on it either way.
+    static func context(threads: Int = 0, phases: (any PhaseRecorder)? = nil) -> ExecutionContext {
+        ExecutionContext(threads: threads, phases: phases, machine: TestMachines.zen4)
+    }
+
     /// The seed's ladder and `fused`, by name and seed counterpart, in
     /// registry order right after the reference.
     static let ladder: [(name: String, counterpart: String)] = [
@@ -84,7 +91,7 @@ struct LadderTests {
             if schedule.limitation(for: problem) != nil { continue }
             let name = schedule.descriptor.name
             var grid = initial
-            try schedule.run(&grid, steps: shape.steps, problem: problem)
+            try schedule.run(&grid, steps: shape.steps, problem: problem, context: Self.context())
             let error = FieldComparison.maxAbsDifference(grid, expected)
             #expect(error <= tolerance, "\(name), \(problem): error \(error), tolerance \(tolerance)")
             if Self.bitIdentical.contains(name) {
@@ -103,7 +110,7 @@ struct LadderTests {
             let problem = Self.problem(shape, boundary, precision)
             func run<Scalar: DiffusionScalar>(_ name: String, threads: Int = 0, as _: Scalar.Type) throws -> Grid<Scalar> {
                 var grid: Grid<Scalar> = Self.randomGrid(rows: shape.rows, cols: shape.cols, seed: 42)
-                try ScheduleRegistry.named(name).run(&grid, steps: shape.steps, problem: problem, context: .init(threads: threads))
+                try ScheduleRegistry.named(name).run(&grid, steps: shape.steps, problem: problem, context: Self.context(threads: threads))
                 return grid
             }
             func compare<Scalar: DiffusionScalar>(_: Scalar.Type) throws {
@@ -128,7 +135,7 @@ struct LadderTests {
         // The reference's own golden test is in ReferenceScheduleTests.
         let golden = try Fixture.load("golden_periodic_640x640_500")
         var grid = try Problem.seed.makeInitialGrid(Double.self)
-        try ScheduleRegistry.named(name).run(&grid, steps: 500, problem: .seed)
+        try ScheduleRegistry.named(name).run(&grid, steps: 500, problem: .seed, context: Self.context())
         #expect(FieldComparison.maxAbsDifference(grid, golden) <= 1e-14)
         #expect(abs(FieldSummary(grid).mass - 20.48) < 1e-12)
     }
@@ -138,7 +145,7 @@ struct LadderTests {
         let problem = Problem(rows: 4, cols: 6, boundary: .fixed(2), initial: .gaussian(width: 1))
         let initial = try problem.makeInitialGrid(Double.self)
         var grid = initial
-        try ScheduleRegistry.named(name).run(&grid, steps: 0, problem: problem)
+        try ScheduleRegistry.named(name).run(&grid, steps: 0, problem: problem, context: Self.context())
         let unchanged = grid == initial
         #expect(unchanged)
     }
@@ -197,7 +204,7 @@ struct LadderTests {
         func counts(steps: Int) throws -> [String: Int] {
             let log = Self.PhaseLog()
             var grid = try problem.makeInitialGrid(Double.self)
-            try schedule.run(&grid, steps: steps, problem: problem, context: .init(threads: 2, phases: log))
+            try schedule.run(&grid, steps: steps, problem: problem, context: Self.context(threads: 2, phases: log))
             #expect(log.wellNested, "\(name): phases do not nest")
             #expect(log.onOneThread, "\(name): phases reported from another thread")
             return log.counts
@@ -229,7 +236,7 @@ struct LadderTests {
         func allocations(steps: Int) throws -> Int {
             var grid = try problem.makeInitialGrid(Double.self)
             return try AllocationCounter.measure(.callingThread) {
-                try schedule.run(&grid, steps: steps, problem: problem, context: ExecutionContext(threads: 1))
+                try schedule.run(&grid, steps: steps, problem: problem, context: Self.context(threads: 1))
             }.counts.allocations
         }
         _ = try allocations(steps: 1)  // first use: type metadata, lazy globals

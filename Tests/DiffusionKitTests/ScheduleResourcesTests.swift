@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import Testing
 
@@ -14,7 +15,7 @@ extension ThreadTeamState {
             for schedule in [ParallelSchedule(), TemporalSchedule()] as [any Schedule] {
                 for _ in 0 ..< 2 {
                     var grid = try problem.makeInitialGrid(Double.self)
-                    try schedule.run(&grid, steps: 12, problem: problem, context: ExecutionContext(threads: 2))
+                    try schedule.run(&grid, steps: 12, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
                     #expect(grid == expected, "\(schedule.descriptor.name)")
                     ScheduleResources.release()
                 }

@@ -32,7 +32,7 @@ struct SpectralScheduleTests {
             try ReferenceSchedule().run(&reference, steps: steps - done, problem: problem)
             done = steps
             var spectral = initial
-            try SpectralSchedule().run(&spectral, steps: steps, problem: problem, context: ExecutionContext(threads: 2))
+            try SpectralSchedule().run(&spectral, steps: steps, problem: problem, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
             let error = FieldComparison.maxAbsDifference(spectral, reference)
             let tolerance = Verification.tolerance(precision: Scalar.precision, steps: steps, magnitude: magnitude)
             #expect(error <= tolerance, "\(problem), \(steps) steps: error \(error), tolerance \(tolerance)")
@@ -131,7 +131,7 @@ struct SpectralScheduleTests {
         let start = try problem.makeInitialGrid(Double.self)
         var field = start
         let step = try #require(try SpectralSchedule().firstNonFiniteStep(
-            from: start, within: 50_000, field: &field, problem: problem, context: .init()))
+            from: start, within: 50_000, field: &field, problem: problem, context: ExecutionContext(machine: TestMachines.zen4)))
         var stepped = start
         try ReferenceSchedule().run(&stepped, steps: step - 1, problem: problem)
         #expect(FieldComparison.isFinite(field))
@@ -139,7 +139,7 @@ struct SpectralScheduleTests {
         #expect(FieldComparison.maxAbsDifference(field, stepped) <= 1e-12 * scale)
         // A stable problem stays finite: nil, and the field after all the steps.
         let stable = Problem(rows: 5, cols: 7, dt: 0.2, boundary: .reflecting, initial: .gaussian(width: 1))
-        #expect(try SpectralSchedule().firstNonFiniteStep(from: start, within: 1000, field: &field, problem: stable, context: .init()) == nil)
+        #expect(try SpectralSchedule().firstNonFiniteStep(from: start, within: 1000, field: &field, problem: stable, context: ExecutionContext(machine: TestMachines.zen4)) == nil)
     }
 
     @Test("Simulation runs spectral in one chunk, whatever the number of steps", .enabled(if: fftwLoaded))
@@ -214,14 +214,16 @@ struct AutoSpectralTests {
           .enabled(if: fftwLoaded))
     func autoChoosesSpectral() throws {
         let problem = Problem(rows: 64, cols: 64, boundary: .fixed(0.5), initial: .gaussian(width: 5))
-        #expect(AutoSchedule().choice(for: problem, steps: 1_000_000).descriptor.name == "spectral")
-        #expect(AutoSchedule().reason(for: problem, steps: 1_000_000).hasPrefix("spectral: two transforms ≈ "))
-        #expect(AutoSchedule().choice(for: problem, steps: 3).descriptor.name == "simd")
-        #expect(AutoSchedule().reason(for: problem, steps: 3).hasPrefix("simd: 3 steps of simd ≈ "))
+        // Planned for an explicit machine, not the host.
+        let context = ExecutionContext(machine: TestMachines.zen4)
+        #expect(AutoSchedule().choice(for: problem, steps: 1_000_000, context: context).descriptor.name == "spectral")
+        #expect(AutoSchedule().reason(for: problem, steps: 1_000_000, context: context).hasPrefix("spectral: two transforms ≈ "))
+        #expect(AutoSchedule().choice(for: problem, steps: 3, context: context).descriptor.name == "simd")
+        #expect(AutoSchedule().reason(for: problem, steps: 3, context: context).hasPrefix("simd: 3 steps of simd ≈ "))
         // What auto computes for many steps is spectral's answer, within the gate.
         var grid = try problem.makeInitialGrid(Double.self)
         var reference = grid
-        try AutoSchedule().run(&grid, steps: 20_000, problem: problem)
+        try AutoSchedule().run(&grid, steps: 20_000, problem: problem, context: context)
         try ReferenceSchedule().run(&reference, steps: 20_000, problem: problem)
         #expect(FieldComparison.maxAbsDifference(grid, reference) <= 1e-12 * 0.5)
     }
@@ -287,7 +289,7 @@ struct FFTWWisdomTests {
         // Spectral still runs after the corrupt file was offered.
         let problem = Problem(rows: 6, cols: 5, boundary: .reflecting, initial: .point)
         var grid = try problem.makeInitialGrid(Double.self)
-        try SpectralSchedule().run(&grid, steps: 10, problem: problem)
+        try SpectralSchedule().run(&grid, steps: 10, problem: problem, context: ExecutionContext(machine: TestMachines.zen4))
         #expect(FieldComparison.isFinite(grid))
     }
 }

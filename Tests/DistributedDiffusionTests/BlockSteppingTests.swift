@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import DistributedDiffusion
 import Testing
@@ -26,7 +27,7 @@ struct BlockSteppingTests {
                             local[i, j] = field[row, col]
                         }
                     }
-                    try schedule.run(&local, steps: cycle, problem: layout.localProblem(problem), context: ExecutionContext(threads: 1))
+                    try schedule.run(&local, steps: cycle, problem: layout.localProblem(problem), context: ExecutionContext(threads: 1, machine: TestMachines.zen4))
                     let block = layout.ownedBlock(of: local)
                     for i in 0 ..< layout.ownedRows {
                         for j in 0 ..< layout.ownedCols { next[layout.rows.lowerBound + i, layout.cols.lowerBound + j] = block[i, j] }
@@ -43,7 +44,7 @@ struct BlockSteppingTests {
                               precision: Scalar.precision)
         let initial = try problem.makeInitialGrid(Scalar.self)
         var expected = initial
-        try ReferenceSchedule().run(&expected, steps: steps, problem: problem, context: ExecutionContext(threads: 1))
+        try ReferenceSchedule().run(&expected, steps: steps, problem: problem, context: ExecutionContext(threads: 1, machine: TestMachines.zen4))
         for schedule in [try ScheduleRegistry.named("simd"), try ScheduleRegistry.named("auto")] {
             let got = try steppedInBlocks(problem, initial, steps: steps, ranks: ranks, depth: depth, schedule: schedule)
             #expect(got == expected, "\(rows)×\(cols) \(boundary) \(Scalar.self) P=\(ranks) h=\(depth) \(schedule.descriptor.name)")

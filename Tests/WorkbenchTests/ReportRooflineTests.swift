@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import DiffusionKit
 import Foundation
 import PerfKit
@@ -54,7 +55,7 @@ struct ReportRooflineTests {
         // auto for a million steps chooses spectral where FFTW is installed
         // (without it, a stepping schedule, which gets a roof as simd does).
         let auto = AutoSchedule()
-        let autoFastForwards = auto.choice(for: Problem(rows: 256, cols: 256), steps: workload.iterations, context: ExecutionContext(threads: 2))
+        let autoFastForwards = auto.choice(for: Problem(rows: 256, cols: 256), steps: workload.iterations, context: ExecutionContext(threads: 2, machine: TestMachines.zen4))
             is any FastForwardingSchedule
         let applied = report.applying(roofs: ReportFixture.roofs, schedules: [SpectralSchedule(), SIMDSchedule(), auto],
                                       machine: ReportFixture.description, threads: 2)
