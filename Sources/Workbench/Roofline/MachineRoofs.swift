@@ -68,10 +68,8 @@ public struct MachineRoofs: Sendable, Codable {
         var merged = self
         for index in merged.compute.indices {
             let mine = merged.compute[index]
-            if let theirs = other.compute.first(where: {
-                $0.precision == mine.precision && $0.operation == mine.operation && $0.threads == mine.threads
-            }) {
-                merged.compute[index].flopsPerSecond = max(mine.flopsPerSecond, theirs.flopsPerSecond)
+            if let theirs = other.peak(mine.precision, mine.operation, threads: mine.threads) {
+                merged.compute[index].flopsPerSecond = max(mine.flopsPerSecond, theirs)
             }
         }
         for l in merged.levels.indices {
