@@ -25,20 +25,35 @@ import Hardware
 ///   intermediate levels: a level's 4-row strip reads 6 rows of the level
 ///   below, 4 of which that level wrote one round earlier, after all D levels
 ///   had touched at least D × 8 distinct rows of the tile (each level writes
-///   4 new rows and reads 4 its lower level wrote a round before; its other
-///   2 reads are rows already counted).
+///   4 new rows and reads 4 its lower level wrote a round before).
 ///   Where those bytes exceed a level (least-recently-used replacement), the
 ///   rows have left it in between: each ring update reads S from beyond it
 ///   (4 of 6 rows per 4 updates), and each ring cell it writes is written
 ///   back beyond it (S) before the next level reads it. STREAM counts a write
 ///   as S, as the copy and triad roofs do, so the rings' levels 2 … D reading
 ///   and levels 1 … D − 1 writing move 2·S·(D − 1)/D (the other 2·S/D is the
-///   grid's). The rows written in the same round (2 of the 6) are not
-///   counted, nor is write-allocate: a lower bound. Halos are recomputed
-///   work, which only adds traffic, so the bound still holds. (Before
-///   2026-12-04 the ring writes were left out, a bound that did not follow
-///   STREAM's counting: it put `temporal` under the compute roof at 640²,
-///   where its rings' traffic through L2 is what limits it.)
+///   grid's). (Before 2026-12-04 the ring writes were left out, a bound that
+///   did not follow STREAM's counting: it put `temporal` under the compute
+///   roof at 640², where its rings' traffic through L2 is what limits it.)
+/// - **The strip's other two rows** (every strip kernel): a strip reads the
+///   row above it and the row below it too, and each of those is read twice.
+///   The row above was read a round earlier (one strip earlier, at depth 1)
+///   as the last centre row of the strip before; in between, every level
+///   touched a strip's worth of rows, the round's D × 8 rows. The row below
+///   is read again as the next strip's north row (at depth 1) or, in a
+///   wavefront, was written by the level below in the same round, one strip
+///   earlier; in between, one strip's rows passed: its 6 input and 4 output
+///   rows, at least 9 rows besides the one read, of the tile's narrowest
+///   width. (Level 1 reads the grid, which no level writes: both its extra
+///   rows were read a round earlier, and a round passes more than a strip.)
+///   Where those bytes exceed a level, the second read comes from
+///   beyond it: S/4 more per update for each of the two rows. (At first
+///   neither was counted: the bound assumed both rows still in the closer
+///   level, which holds only for narrow tiles — at 640 Double columns a
+///   strip's 9 rows take 46 KB, beyond a 32 KiB L1.)
+///
+/// Halos are recomputed work, which only adds traffic, and write-allocate is
+/// not counted, so the bytes stay a lower bound.
 ///
 /// Which level holds what: a private level's capacity is per thread (per
 /// core); a shared level's is its instance, for all threads.
@@ -74,6 +89,10 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
         let depth = max(1, depth ?? 1)
         // What the other levels touch between a ring row's write and its read.
         let reuseBytesPerThread = depth > 1 ? depth * 8 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : 0
+        // What one strip touches between the two reads of its row below: 9 other rows.
+        let stripBytesPerThread = 9 * (tileWidth ?? cols) * scalarBytes
+        // …and of its row above: the round's rows (at depth 1, one strip's).
+        let roundBytesPerThread = depth > 1 ? reuseBytesPerThread : stripBytesPerThread
         var bytes: [String: Double] = ["L1": strips ? 2.5 * s : 2 * s]
         // Level i moves what the level before it cannot hold.
         let levels = Self.capacities(machine: machine, threads: threads)
@@ -82,6 +101,12 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
             var traffic = 0.0
             if gridsBytes > closer.allCores { traffic += 2 * s / Double(depth) }
             if depth > 1 && reuseBytesPerThread > closer.perCore { traffic += 2 * s * Double(depth - 1) / Double(depth) }
+            // The second reads of a strip's row above and row below, where
+            // there is a beyond: the grids (or, deeper, the rings) not held closer.
+            if strips && traffic > 0 {
+                if roundBytesPerThread > closer.perCore { traffic += s / 4 }
+                if stripBytesPerThread > closer.perCore { traffic += s / 4 }
+            }
             bytes[levels[index].name] = traffic
         }
         self.bytes = bytes
