@@ -1,5 +1,6 @@
 import DiffuseTestSupport
 import DiffusionKit
+import Hardware
 import PerfKit
 import Testing
 @testable import Workbench
@@ -51,9 +52,16 @@ private struct WrongSchedule: Schedule {
 struct PhaseProfilerTests {
     static let problem = Problem(rows: 12, cols: 10, initial: .gaussian(width: 2))
 
+    /// A profiler that plans for an explicit machine, not the host.
+    static func profiler(iterations: Int) -> PhaseProfiler {
+        var profiler = PhaseProfiler(problem: problem, iterations: iterations)
+        profiler.machine = TestMachines.zen4
+        return profiler
+    }
+
     @Test("phases become regions under the run; the top-level percentages add up to exactly 100")
     func nestedPhases() throws {
-        let profile = try PhaseProfiler(problem: Self.problem, iterations: 5).profile(PhasedSchedule())
+        let profile = try Self.profiler(iterations: 5).profile(PhasedSchedule())
         let rows = profile.report.rows
         #expect(rows.map(\.path) == [["prepare"], ["prepare", "inner"], ["finish"], [PhaseProfiler.outsideRegion]])
         #expect(rows.map(\.hits) == [5, 5, 5, 1])
@@ -72,7 +80,7 @@ struct PhaseProfilerTests {
 
     @Test("a ladder schedule's phases, from DiffusionKit, through the recorder", arguments: ["in-place", "nested", "fused"])
     func ladderPhases(name: String) throws {
-        let profile = try PhaseProfiler(problem: Self.problem, iterations: 4).profile(try ScheduleRegistry.named(name))
+        let profile = try Self.profiler(iterations: 4).profile(try ScheduleRegistry.named(name))
         let rows = profile.report.rows
         #expect(rows.count >= 2)
         #expect(rows.last?.name == PhaseProfiler.outsideRegion)
@@ -151,7 +159,8 @@ struct SweepTests {
 
     @Test("a sweep verifies and classifies every point")
     func run() throws {
-        let plan = SweepPlan(problem: Problem(rows: 8, cols: 8), from: 8, to: 64, stepsPerOctave: 1, iterations: 4)
+        var plan = SweepPlan(problem: Problem(rows: 8, cols: 8), from: 8, to: 64, stepsPerOctave: 1, iterations: 4)
+        plan.machine = TestMachines.zen4
         let report = try SweepRunner(plan: plan, caches: Self.caches).run(try ScheduleRegistry.named("fused"))
         #expect(report.points.map(\.rows) == [8, 16, 32, 64])
         #expect(report.points.allSatisfy { $0.maxAbsError <= $0.tolerance && $0.iterations == 4 && $0.updatesPerSecond > 0 })
@@ -164,8 +173,12 @@ struct SweepTests {
 
 @Suite("stat: the gate and the counts")
 struct StatRunnerTests {
-    static let plan = StatPlan(problem: Problem(rows: 16, cols: 20, initial: .gaussian(width: 3)), iterations: 6, repeats: 2,
-                               events: [.taskClock, .pageFaults, .cycles])
+    static let plan = {
+        var plan = StatPlan(problem: Problem(rows: 16, cols: 20, initial: .gaussian(width: 3)), iterations: 6, repeats: 2,
+                            events: [.taskClock, .pageFaults, .cycles])
+        plan.machine = TestMachines.zen4
+        return plan
+    }()
 
     @Test("a verified schedule gets perf stat's report, software events counted")
     func verified() throws {
