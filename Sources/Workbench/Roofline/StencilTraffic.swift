@@ -87,12 +87,11 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
         let strips = ["simd", "parallel", "temporal"].contains(schedule)
         let gridsBytes = 2 * rows * cols * scalarBytes
         let depth = max(1, depth ?? 1)
-        // What the other levels touch between a ring row's write and its read.
-        let reuseBytesPerThread = depth > 1 ? depth * 8 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : 0
         // What one strip touches between the two reads of its row below: 9 other rows.
         let stripBytesPerThread = 9 * (tileWidth ?? cols) * scalarBytes
-        // …and of its row above: the round's rows (at depth 1, one strip's).
-        let roundBytesPerThread = depth > 1 ? reuseBytesPerThread : stripBytesPerThread
+        // What a round touches: between a ring row's write and its read, and
+        // between the two reads of a strip's row above (at depth 1, one strip).
+        let roundBytesPerThread = depth > 1 ? depth * 8 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : stripBytesPerThread
         var bytes: [String: Double] = ["L1": strips ? 2.5 * s : 2 * s]
         // Level i moves what the level before it cannot hold.
         let levels = Self.capacities(machine: machine, threads: threads)
@@ -100,7 +99,7 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
             let closer = levels[index - 1]
             var traffic = 0.0
             if gridsBytes > closer.allCores { traffic += 2 * s / Double(depth) }
-            if depth > 1 && reuseBytesPerThread > closer.perCore { traffic += 2 * s * Double(depth - 1) / Double(depth) }
+            if depth > 1 && roundBytesPerThread > closer.perCore { traffic += 2 * s * Double(depth - 1) / Double(depth) }
             // The second reads of a strip's row above and row below, where
             // there is a beyond: the grids (or, deeper, the rings) not held closer.
             if strips && traffic > 0 {
