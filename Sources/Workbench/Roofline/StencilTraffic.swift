@@ -1,3 +1,4 @@
+import DiffusionKit
 import Hardware
 
 /// The work and the memory traffic of one cell update of the five-point
@@ -22,35 +23,34 @@ import Hardware
 ///   and L1 (a level moves what the level before it cannot hold).
 /// - **`temporal`, depth D:** the grid is read and written once per sweep:
 ///   2·S/D at every level that cannot hold both grids. The rings of the
-///   intermediate levels: a level's 4-row strip reads 6 rows of the level
-///   below, 4 of which that level wrote one round earlier, after all D levels
-///   had touched at least D × 8 distinct rows of the tile (each level writes
-///   4 new rows and reads 4 its lower level wrote a round before).
-///   Where those bytes exceed a level (least-recently-used replacement), the
-///   rows have left it in between: each ring update reads S from beyond it
-///   (4 of 6 rows per 4 updates), and each ring cell it writes is written
-///   back beyond it (S) before the next level reads it. STREAM counts a write
-///   as S, as the copy and triad roofs do, so the rings' levels 2 … D reading
-///   and levels 1 … D − 1 writing move 2·S·(D − 1)/D (the other 2·S/D is the
-///   grid's). (Before 2026-12-04 the ring writes were left out, a bound that
-///   did not follow STREAM's counting: it put `temporal` under the compute
-///   roof at 640², where its rings' traffic through L2 is what limits it.)
-/// - **The strip's other two rows** (every strip kernel): a strip reads the
-///   row above it and the row below it too, and each of those is read twice.
-///   The row above was read a round earlier (one strip earlier, at depth 1)
-///   as the last centre row of the strip before; in between, every level
-///   touched a strip's worth of rows, the round's D × 8 rows. The row below
-///   is read again as the next strip's north row (at depth 1) or, in a
-///   wavefront, was written by the level below in the same round, one strip
-///   earlier; in between, one strip's rows passed: its 6 input and 4 output
-///   rows, at least 9 rows besides the one read, of the tile's narrowest
-///   width. (Level 1 reads the grid, which no level writes: both its extra
-///   rows were read a round earlier, and a round passes more than a strip.)
-///   Where those bytes exceed a level, the second read comes from
-///   beyond it: S/4 more per update for each of the two rows. (At first
-///   neither was counted: the bound assumed both rows still in the closer
-///   level, which holds only for narrow tiles — at 640 Double columns a
-///   strip's 9 rows take 46 KB, beyond a 32 KiB L1.)
+///   intermediate levels (`TemporalSchedule`): in each round every level
+///   writes 4 rows of its 6-row ring, and the level above reads those 4 at
+///   once — after one strip has passed, its 6 input and 4 output rows, at
+///   least 9 rows besides the one read, of the tile's narrowest width — and 2
+///   of them again in the next round, after every level has touched its 6
+///   live rows: D × 6 rows of the tile and its halos. Where the strip's bytes
+///   exceed a level (least-recently-used replacement), the first reads come
+///   from beyond it: S per ring update (levels 2 … D, (D − 1)/D of the
+///   updates). Where the round's bytes exceed it, so do the second reads
+///   (S/2 per update: 2 rows per 4 updates; at level 1 they are the grid's
+///   rows, where the grids are not held either) and the write-back of every
+///   ring cell before it is read again (S per ring update; STREAM counts a
+///   write as S, as the copy and triad roofs do). (Before 2026-12-04 the ring
+///   writes were left out, a bound that did not follow STREAM's counting: it
+///   put `temporal` under the compute roof at 640², where its rings' traffic
+///   through L2 is what limits it. Until 2026-12-05 each level ran a strip
+///   behind the one below and read 4 of its 6 rows a round after they were
+///   written, from 9-row rings: D × 8 rows a round.)
+/// - **The strip's other two rows** (the strip kernels at one step per
+///   sweep): a strip reads the row above it and the row below it too, and
+///   each of those is read twice: the row above was the last centre row of
+///   the strip before, and the row below is the next strip's north row; in
+///   between, one strip's rows passed, its 6 input and 4 output rows. Where
+///   those bytes exceed a level, the second read comes from beyond it: S/4
+///   more per update for each of the two rows. (At first neither was
+///   counted: the bound assumed both rows still in the closer level, which
+///   holds only for narrow tiles — at 640 Double columns a strip's 9 rows
+///   take 46 KB, beyond a 32 KiB L1.)
 ///
 /// Halos are recomputed work, which only adds traffic, and write-allocate is
 /// not counted, so the bytes stay a lower bound.
@@ -87,11 +87,12 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
         let strips = ["simd", "parallel", "temporal"].contains(schedule)
         let gridsBytes = 2 * rows * cols * scalarBytes
         let depth = max(1, depth ?? 1)
-        // What one strip touches between the two reads of its row below: 9 other rows.
+        // What one strip touches between a row's write and its first read by
+        // the level above, or between its two reads at one step per sweep: 9 other rows.
         let stripBytesPerThread = 9 * (tileWidth ?? cols) * scalarBytes
-        // What a round touches: between a ring row's write and its read, and
-        // between the two reads of a strip's row above (at depth 1, one strip).
-        let roundBytesPerThread = depth > 1 ? depth * 8 * ((tileWidth ?? cols) + 2 * depth) * scalarBytes : stripBytesPerThread
+        // What a round touches between a ring row's first read and its second:
+        // every level's 6 live rows of the tile and its halos.
+        let roundBytesPerThread = depth * TemporalSchedule.ringSlots * ((tileWidth ?? cols) + 2 * depth) * scalarBytes
         var bytes: [String: Double] = ["L1": strips ? 2.5 * s : 2 * s]
         // Level i moves what the level before it cannot hold.
         let levels = Self.capacities(machine: machine, threads: threads)
@@ -99,12 +100,17 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
             let closer = levels[index - 1]
             var traffic = 0.0
             if gridsBytes > closer.allCores { traffic += 2 * s / Double(depth) }
-            if depth > 1 && roundBytesPerThread > closer.perCore { traffic += 2 * s * Double(depth - 1) / Double(depth) }
-            // The second reads of a strip's row above and row below, where
-            // there is a beyond: the grids (or, deeper, the rings) not held closer.
-            if strips && traffic > 0 {
-                if roundBytesPerThread > closer.perCore { traffic += s / 4 }
-                if stripBytesPerThread > closer.perCore { traffic += s / 4 }
+            if depth > 1 {
+                let ringShare = Double(depth - 1) / Double(depth)
+                if stripBytesPerThread > closer.perCore { traffic += s * ringShare }
+                if roundBytesPerThread > closer.perCore {
+                    traffic += s * ringShare + s / 2 * ringShare
+                    if gridsBytes > closer.allCores { traffic += s / 2 / Double(depth) }
+                }
+            } else if strips && traffic > 0 {
+                // The second reads of a strip's row above and row below, where
+                // there is a beyond: the grids not held closer.
+                traffic += stripBytesPerThread > closer.perCore ? s / 2 : 0
             }
             bytes[levels[index].name] = traffic
         }

@@ -8,15 +8,19 @@ import Hardware
 /// intermediate time level:
 ///
 ///     level 0 (the input grid)  rows ────────────────▶
-///     level 1 (ring of 9 rows)    rows ──────────────▶   one strip behind
+///     level 1 (ring of 6 rows)    rows ───────────────▶   one row behind
 ///     …
-///     level D (the output grid)        rows ─────────▶
+///     level D (the output grid)        rows ──────────▶
 ///
-/// In round m, level t computes its strip m − t + 1 (four rows, with the
-/// `simd` kernel, `StencilKernel`) from level t − 1, which computed the strip
-/// below it earlier in the same round. A strip needs the six rows around it,
-/// and its source level is at most two strips ahead, so a ring of
-/// 2·4 + 1 = 9 rows per level suffices (8 fails: the tests catch it). Bands
+/// In each round, level t computes four rows (with the `simd` kernel,
+/// `StencilKernel`) one row behind the four that level t − 1 computed just
+/// before it: they need the six rows around them, four of which are that
+/// fresh strip and two the one before, so a ring of 4 + 2 = 6 rows per level
+/// suffices (5 fails: the tests catch it). Until 2026-12-05 each level ran a
+/// whole strip behind the one below, which read four of its six rows from a
+/// round earlier and needed rings of 9 rows: measured on the Zen 4 (see
+/// RESULTS.md), the one-row lag is 3 % faster on 4096² and up to 4 % on 640²
+/// with `fixed`, as fast with `periodic`, and its rings are a third smaller. Bands
 /// are independent: a band's level-t rows extend D − t rows beyond it on each
 /// side (the halo), which its thread recomputes instead of exchanging — the
 /// input grid is read-only and the output rows of the bands are disjoint, so
@@ -28,7 +32,7 @@ import Hardware
 /// applies at every level.
 ///
 /// Wide rows are cut into column tiles, swept one after another, so that the
-/// rings of one thread ((D − 1) × 9 tile rows) fit its L2 cache; a tile's
+/// rings of one thread ((D − 1) × 6 tile rows) fit its L2 cache; a tile's
 /// levels carry column halos the same way (virtual columns under periodic,
 /// where level 0 is gathered, wrapping, into one more ring).
 ///
@@ -99,8 +103,8 @@ public struct TemporalSchedule: Schedule {
     }
 
     /// Rows in each ring: a strip of 4 rows needs the row above and below it,
-    /// and the level it reads is at most one strip further on (see above).
-    static let ringSlots = 2 * 4 + 1
+    /// and the level it reads is only one row further on (see above).
+    public static let ringSlots = 4 + 2
 
     static func advance<Scalar: StencilScalar>(
         _ grid: inout Grid<Scalar>, steps: Int, problem: Problem, context: ExecutionContext,
@@ -262,33 +266,38 @@ public struct TemporalSchedule: Schedule {
             }
         }
 
+        /// The wavefront: in round m, level t computes the rows
+        /// `first − (t − 1) + 4m ..< + 4` of its range (`first`: level 1's
+        /// first row), one row behind level t − 1. They read level t − 1's rows
+        /// `− 1 ..< + 5`, of which level t − 1 computed the last four just
+        /// before, in the same round, and the first two a round earlier: six
+        /// live rows, the ring's `ringSlots`, and while it reads them level
+        /// t − 1's next four rows have not yet been written over the oldest.
         func run() {
             let gathering = gathers
             var gathered = levelRows(0).lowerBound
+            let first = levelRows(1).lowerBound
             var rounds = 0
             for t in 1 ... depth {
-                let strips = (levelRows(t).count + 3) / 4
-                rounds = max(rounds, strips + t - 1)
+                rounds = max(rounds, (levelRows(t).upperBound - first + (t - 1) + 3) / 4)
             }
             for round in 0 ..< rounds {
-                // Lower levels first: level t reads the strip that level t − 1
+                if gathering {
+                    // Just in time: the rows level 1 reads in this round.
+                    let last = min(first + 4 * round + 4, levelRows(0).upperBound - 1)
+                    while gathered <= last {
+                        gather(gathered)
+                        gathered += 1
+                    }
+                }
+                // Lower levels first: level t reads the rows that level t − 1
                 // computed just before it in this round.
                 for t in 1 ... depth {
-                    let strip = round - (t - 1)
-                    if strip < 0 { break }
                     let levelRange = levelRows(t)
-                    let start = levelRange.lowerBound + 4 * strip
-                    if start >= levelRange.upperBound { continue }
-                    let k = min(4, levelRange.upperBound - start)
-                    if t == 1 && gathering {
-                        // Just in time: the ring keeps the last 9 rows, and
-                        // this strip reads rows start − 1 … start + k.
-                        let last = min(start + k, levelRows(0).upperBound - 1)
-                        while gathered <= last {
-                            gather(gathered)
-                            gathered += 1
-                        }
-                    }
+                    let start = max(first - (t - 1) + 4 * round, levelRange.lowerBound)
+                    let end = min(first - (t - 1) + 4 * round + 4, levelRange.upperBound)
+                    if start >= end { continue }
+                    let k = end - start
                     let columns = levelColumns(t)
                     let c = columns.lowerBound
                     // The grid's edge applies where a level reaches it without
@@ -333,7 +342,9 @@ struct TemporalPlan {
     /// (`MachineDescription.level2BytesPerCore`). Half of it, as first
     /// planned, made tiles too narrow: measured on a 2-core Zen 4 with 1 MiB
     /// L2 (see RESULTS.md), on 4096² Double, tiles of 1024 columns at depth 16
-    /// — rings of 1.1 MB — beat 453-column tiles by 12 %.
+    /// — rings of 1.1 MB — beat 453-column tiles by 12 % (with the 9-row
+    /// rings of then; with 6, 1024-column tiles at depth 16 are within 3 %
+    /// of the 1360 this budget gives).
     static func ringBudgetBytes(_ machine: MachineDescription) -> Int { machine.level2BytesPerCore }
     /// Steps per sweep for grids whose two copies fit the last-level cache:
     /// their round trip is cheap, and deeper sweeps only add halo work
