@@ -19,8 +19,8 @@ import Hardware
 /// suffices (5 fails: the tests catch it). Until 2026-12-05 each level ran a
 /// whole strip behind the one below, which read four of its six rows from a
 /// round earlier and needed rings of 9 rows: measured on the Zen 4 (see
-/// RESULTS.md), the one-row lag is 3 % faster on 4096² and up to 4 % on 640²
-/// with `fixed`, as fast with `periodic`, and its rings are a third smaller. Bands
+/// RESULTS.md), the one-row lag is 3 % faster on 4096² and 1–2 % on 640², and
+/// its rings are a third smaller. Bands
 /// are independent: a band's level-t rows extend D − t rows beyond it on each
 /// side (the halo), which its thread recomputes instead of exchanging — the
 /// input grid is read-only and the output rows of the bands are disjoint, so
