@@ -80,11 +80,22 @@ struct MachineDescriptionTests {
         #expect(MachineDescription.Cache(level: 2, sizeBytes: 1, sharedBy: 0).sharedBy == 1)
     }
 
-    @Test("the host: at least one core, a vector width the build targets")
-    func host() {
-        let host = MachineDescription.host
-        #expect(host.cores >= 1)
-        #expect([16, 32, 64].contains(host.vectorBytes))
-        #expect(host.cores <= MachineDescription.onlineProcessors)
+    @Test("reading a machine whose sysfs describes no caches: the CPU's name, and the fallbacks to plan with")
+    func readWithoutCaches() throws {
+        // An explicit, empty sysfs tree and cpuinfo file, as some virtual
+        // machines give; never the host's own files.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hardware-empty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("cpu0"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cpuinfo = root.appendingPathComponent("cpuinfo")
+        try "processor\t: 0\nmodel name\t: Test CPU without caches\n".write(to: cpuinfo, atomically: true, encoding: .utf8)
+        let machine = MachineDescription.read(sysfsCPURoot: root.path, cpuinfo: cpuinfo.path)
+        #expect(machine.cpuModel == "Test CPU without caches")
+        #if os(Linux)
+        // (Darwin would fall back to its sysctl readings.)
+        #expect(machine.caches.isEmpty)
+        #expect(machine.level2BytesPerCore == MachineDescription.Fallback.level2BytesPerCore)
+        #expect(machine.lastLevelBytes == MachineDescription.Fallback.lastLevelBytes)
+        #endif
     }
 }

@@ -90,7 +90,13 @@ import Testing
     }
 
     @Test func thisMachine() throws {
-        let machine = Machine.current()
+        // The caches and the CPU's name from fixtures, not the host's files.
+        let root = try makeFixture()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cpuinfo = root.appendingPathComponent("cpuinfo")
+        try "processor\t: 0\nmodel name\t: Fixture CPU\n".write(to: cpuinfo, atomically: true, encoding: .utf8)
+        let machine = Machine.current(sysfsCPURoot: FilePath(root.path), cpuinfo: FilePath(cpuinfo.path))
+        #expect(machine.cpuModel == "Fixture CPU" && machine.caches.count == 4)
         #expect(machine.logicalCPUsOnline >= 1)
         #expect(machine.logicalCPUsAvailable >= 1)
         #expect((machine.memoryBytes ?? 1) > 0)
