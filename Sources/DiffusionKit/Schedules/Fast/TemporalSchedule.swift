@@ -293,9 +293,8 @@ public struct TemporalSchedule: Schedule {
                 // Lower levels first: level t reads the rows that level t − 1
                 // computed just before it in this round.
                 for t in 1 ... depth {
-                    let levelRange = levelRows(t)
-                    let start = max(first - (t - 1) + 4 * round, levelRange.lowerBound)
-                    let end = min(first - (t - 1) + 4 * round + 4, levelRange.upperBound)
+                    let levelRange = levelRows(t), top = first - (t - 1) + 4 * round
+                    let start = max(top, levelRange.lowerBound), end = min(top + 4, levelRange.upperBound)
                     if start >= end { continue }
                     let k = end - start
                     let columns = levelColumns(t)
