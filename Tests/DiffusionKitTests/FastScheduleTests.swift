@@ -29,7 +29,9 @@ struct FastScheduleTests {
     /// with fixed depths, so that deep sweeps run on the tiny grids too (their
     /// automatic depth is 1), where periodic levels extend beyond the grid,
     /// and with narrow column tiles, which the automatic plan uses only for
-    /// rows wider than the cache budget (thousands of cells).
+    /// rows wider than the cache budget (thousands of cells); under periodic,
+    /// the edge tiles read level 0 from a gathered copy near the grid's edge
+    /// and in place elsewhere (`levelOneSegments`).
     static let candidates: [(name: String, schedule: any Schedule, threads: [Int])] = [
         ("simd", SIMDSchedule(), [1]),
         ("parallel", ParallelSchedule(), [1, 2]),
@@ -38,6 +40,9 @@ struct FastScheduleTests {
         ("temporal depth 9", TemporalSchedule(depth: 9), [2]),
         ("temporal tiles of 5", TemporalSchedule(depth: 6, tileWidth: 5), [1, 2]),
         ("temporal tiles of 40", TemporalSchedule(depth: 3, tileWidth: 40), [2]),
+        // One sweep of all 23 steps: the periodic halos (22 columns) reach
+        // past the 16 columns the edge tiles gather beside the grid's edge.
+        ("temporal tiles of 64, depth 23", TemporalSchedule(depth: 23, tileWidth: 64), [2]),
     ]
 
     @Test("match the reference bit for bit", arguments: shapes, boundaries)
