@@ -45,26 +45,42 @@ struct MachinePlanTests {
         #expect(float.depth == 1)
     }
 
-    @Test("4096² Double: 16 deep, in column tiles whose rings fit one core's L2")
+    @Test("4096² Double: 3 sweeps of about 16, in column tiles whose rings fit one core's L2")
     func large() {
-        // 2 · 4096² · 8 B = 268 MB: beyond every last level, depth 16. Rings
-        // of 6 rows · 8 B · 15 levels = 720 B per column; tiles of
-        // ⌊L2 / 720⌋ − 2 · 16 columns, inner edges on multiples of 16.
+        // 2 · 4096² · 8 B = 268 MB: beyond every last level, so about 16
+        // deep: 50 / 16 rounds to 3 sweeps, of 17, 17 and 16. Rings of 6
+        // rows · 8 B · 16 levels = 768 B per column; tiles of ⌊L2 / 768⌋ −
+        // 2 · 17 columns, inner edges on multiples of 16.
         let zen4 = TemporalPlan(rows: 4096, cols: 4096, scalarBytes: 8, steps: 50, context: context(TestMachines.zen4))
-        #expect(zen4.depth == TemporalPlan.streamingDepth && zen4.sweeps(steps: 50) == 4)
-        // 1 MiB: 1456 − 32 = 1424 columns, so 3 tiles of about 1365.
-        #expect(zen4.tiles == [0 ..< 1360, 1360 ..< 2720, 2720 ..< 4096])
-        #expect(zen4.ringRowWidth == 1376 + 2 * 16)
-        // 512 KiB: 728 − 32 = 696 columns, so 6 tiles.
+        #expect(zen4.depth == 17 && zen4.sweeps(steps: 50) == 3)
+        // 1 MiB: 1365 − 34 = 1331 columns, so 4 tiles of 1024.
+        #expect(zen4.tiles == [0 ..< 1024, 1024 ..< 2048, 2048 ..< 3072, 3072 ..< 4096])
+        #expect(zen4.ringRowWidth == 1024 + 2 * 17)
+        // 512 KiB: 682 − 34 = 648 columns, so 7 tiles.
         let zen3 = TemporalPlan(rows: 4096, cols: 4096, scalarBytes: 8, steps: 50, context: context(TestMachines.zen3))
-        #expect(zen3.depth == TemporalPlan.streamingDepth && zen3.tiles.count == 6)
+        #expect(zen3.depth == 17 && zen3.tiles.count == 7)
         #expect(zen3.tiles.first!.lowerBound == 0 && zen3.tiles.last!.upperBound == 4096)
         #expect(zip(zen3.tiles, zen3.tiles.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound && $1.lowerBound % 16 == 0 })
         // Apple M: a 16 MiB last level is exceeded too; 2 MiB of L2 per core:
-        // 2912 − 32 = 2880 columns, so 2 tiles; 8 bands of 512 rows.
+        // 2730 − 34 = 2696 columns, so 2 tiles; 8 bands of 512 rows.
         let apple = TemporalPlan(rows: 4096, cols: 4096, scalarBytes: 8, steps: 50, context: context(TestMachines.appleM))
-        #expect(apple.depth == TemporalPlan.streamingDepth && apple.bands.count == 8)
+        #expect(apple.depth == 17 && apple.bands.count == 8)
         #expect(apple.tiles == [0 ..< 2048, 2048 ..< 4096])
+    }
+
+    @Test("sweeps as close to the target depth as they come, within the band's limit")
+    func sweepDepth() {
+        // 50 / 16 = 3.1 → 3 sweeps (17, 17, 16); 56 / 16 = 3.5 → 4 (14 each);
+        // 500 / 8 = 62.5 → 63 (8 or 7); fewer steps than half the target: one sweep.
+        #expect(TemporalPlan.sweepDepth(steps: 50, target: 16, limit: 512) == 17)
+        #expect(TemporalPlan.sweepDepth(steps: 56, target: 16, limit: 512) == 14)
+        #expect(TemporalPlan.sweepDepth(steps: 500, target: 8, limit: 80) == 8)
+        #expect(TemporalPlan.sweepDepth(steps: 7, target: 16, limit: 512) == 7)
+        #expect(TemporalPlan.sweepDepth(steps: 500, target: 1, limit: 80) == 1)
+        // 17 would pass a 16-row limit: the target, 16 (4 sweeps).
+        #expect(TemporalPlan.sweepDepth(steps: 50, target: 16, limit: 16) == 16)
+        // The limit caps the target itself: 50 / 4 = 12.5 → 13 sweeps of at most 4.
+        #expect(TemporalPlan.sweepDepth(steps: 50, target: 16, limit: 4) == 4)
     }
 
     @Test("a one-core machine runs every schedule on one thread, and correctly")

@@ -39,11 +39,13 @@ import Hardware
 ///
 /// Depth (`TemporalPlan`, from `context.machine`'s caches): 8 steps per
 /// sweep when both grids fit the last-level cache (the grid's round trip
-/// through it is cheap), 16 when they do not; at most a quarter of a band's
-/// rows, and `steps` spread evenly over the sweeps (50 steps: 13 + 13 + 12 +
-/// 12, not 16 + 16 + 16 + 2). Measured on a 2-core Zen 4 with 1 MiB L2 and
-/// 32 MiB L3 (see RESULTS.md): on the 640² seed depths 4–12 were within 2 %;
-/// on 4096², 16 beat 8 by 20 %.
+/// through it is cheap), about 16 when they do not; at most a quarter of a
+/// band's rows. The sweeps are as many as come closest to that depth, and
+/// `steps` are spread evenly over them (50 steps: 17 + 17 + 16, not 13 + 13
+/// + 12 + 12, nor 16 + 16 + 16 + 2). Measured on a 2-core Zen 4 with 1 MiB
+/// L2 and 32 MiB L3 (see RESULTS.md): on the 640² seed depths 4–12 were
+/// within 2 %; on 4096², 16 beat 8 by 20 %, and 3 sweeps of 17 beat 4 of 13
+/// by 3 %.
 ///
 /// Memory traffic per update: 8 + 8 bytes (Double; 4 + 4 Float) of grid per
 /// D updates — the input read once, the output written once per sweep — plus
@@ -425,7 +427,7 @@ struct TemporalPlan {
         let ringBudget = Self.ringBudgetBytes(machine)
         let preferred = 2 * gridBytes <= members * ringBudget ? 1
             : 2 * gridBytes <= machine.lastLevelBytes ? Self.cachedDepth : Self.streamingDepth
-        let automatic = max(1, min(preferred, shortestBand / 4))
+        let automatic = Self.sweepDepth(steps: steps, target: preferred, limit: max(1, shortestBand / 4))
         depth = max(1, min(requested ?? automatic, steps))
 
         // Tiles whose rings, halos included, fit the budget.
@@ -453,11 +455,26 @@ struct TemporalPlan {
         ringRowWidth = tiles.map(\.count).max()! + 2 * depth
     }
 
+    /// Steps per sweep for a `target` depth: `steps ÷ target` sweeps,
+    /// rounded to the nearest (at least 1), each as deep as the deepest of
+    /// them — 50 steps at 16: 3 sweeps, of at most 17, not 4 of at most 13:
+    /// every sweep is a round trip of the grid through memory, and a depth
+    /// within a quarter of the target costs little more halo work (measured
+    /// on the Zen 4 at 4096² × 50, see RESULTS.md: 3 % faster) — unless that
+    /// is deeper than `limit`, where the sweeps are `target` deep.
+    static func sweepDepth(steps: Int, target requested: Int, limit: Int) -> Int {
+        let target = max(1, min(requested, limit))
+        let sweeps = max(1, (steps + target / 2) / target)
+        let depth = (steps + sweeps - 1) / sweeps
+        return depth <= limit ? depth : target
+    }
+
     func sweeps(steps: Int) -> Int { (steps + depth - 1) / depth }
 
     /// The depth of sweep `index`: the steps spread evenly over the sweeps
     /// (50 steps at depth 16: 13, 13, 12, 12, not 16, 16, 16, 2 — the same
-    /// four round trips to memory, but none with too little work to hide it).
+    /// four round trips to memory, but none with too little work to hide it;
+    /// the automatic plan makes that depth 17: 17, 17, 16).
     func depth(ofSweep index: Int, steps: Int) -> Int {
         let count = sweeps(steps: steps)
         return steps / count + (index < steps % count ? 1 : 0)
