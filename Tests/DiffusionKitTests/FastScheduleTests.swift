@@ -31,7 +31,7 @@ struct FastScheduleTests {
     /// and with narrow column tiles, which the automatic plan uses only for
     /// rows wider than the cache budget (thousands of cells); under periodic,
     /// the edge tiles read level 0 from a gathered copy near the grid's edge
-    /// and in place elsewhere (`levelOneSegments`).
+    /// and in place elsewhere (`levelOneSplit`).
     static let candidates: [(name: String, schedule: any Schedule, threads: [Int])] = [
         ("simd", SIMDSchedule(), [1]),
         ("parallel", ParallelSchedule(), [1, 2]),

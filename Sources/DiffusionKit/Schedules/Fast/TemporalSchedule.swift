@@ -270,25 +270,26 @@ public struct TemporalSchedule: Schedule {
             }
         }
 
-        /// Level 1's columns in segments, each with whether it reads level 0
-        /// from the gather ring. Only the columns near a wrapped edge of a
-        /// tiled periodic sweep need the copy: a column reads its two
-        /// neighbours, so those from 1 to cols − 2 read the grid in place.
-        /// Until 2026-12-05 whole tile rows were gathered: the copy took 14 %
-        /// of a 4096² periodic run (perf, on the Zen 4), and reading in place
-        /// made it 7 % faster (RESULTS.md). A gathered segment is kept at least
-        /// `gatheredWidth` wide, one vector of Float on AVX-512, so that the
-        /// kernel does not fall back to single cells.
-        func levelOneSegments() -> [(columns: Range<Int>, gathered: Bool)] {
+        /// Level 1's columns in three segments, any of them empty: `west` and
+        /// `east` read level 0 from the gather ring, `inPlace` from the grid.
+        /// Only the columns near a wrapped edge of a tiled periodic sweep
+        /// need the copy: a column reads its two neighbours, so those from 1
+        /// to cols − 2 read the grid in place. Until 2026-12-05 whole tile
+        /// rows were gathered: the copy took 14 % of a 4096² periodic run
+        /// (perf, on the Zen 4), and reading in place made it 7 % faster
+        /// (RESULTS.md). A gathered segment is kept at least `gatheredWidth`
+        /// wide, one vector of Float on AVX-512, so that the kernel does not
+        /// fall back to single cells. (Three ranges, not an array: a sweep
+        /// allocates nothing.)
+        func levelOneSplit() -> (west: Range<Int>, inPlace: Range<Int>, east: Range<Int>) {
             let columns = levelColumns(1)
-            guard gathers else { return [(columns, false)] }
+            guard gathers else { return (0 ..< 0, columns, 0 ..< 0) }
             let gatheredWidth = 16
             let lower = columns.lowerBound < 1 ? max(1, columns.lowerBound + gatheredWidth) : columns.lowerBound
             let upper = columns.upperBound > cols - 1 ? min(cols - 1, columns.upperBound - gatheredWidth) : columns.upperBound
             // Too narrow to split (a tiny grid, or halos wider than it): all gathered.
-            guard lower < upper else { return [(columns, true)] }
-            return [(columns.lowerBound ..< lower, true), (lower ..< upper, false), (upper ..< columns.upperBound, true)]
-                .filter { !$0.columns.isEmpty }
+            guard lower < upper else { return (columns, 0 ..< 0, 0 ..< 0) }
+            return (columns.lowerBound ..< lower, lower ..< upper, upper ..< columns.upperBound)
         }
 
         /// The wavefront: in round m, level t computes the rows
@@ -299,10 +300,13 @@ public struct TemporalSchedule: Schedule {
         /// live rows, the ring's `ringSlots`, and while it reads them level
         /// t − 1's next four rows have not yet been written over the oldest.
         func run() {
-            let segments = levelOneSegments()
-            // Level-0 columns to copy for each gathered segment: it and its
-            // two neighbours.
-            let copied = segments.filter(\.gathered).map { $0.columns.lowerBound - 1 ..< $0.columns.upperBound + 1 }
+            let split = levelOneSplit()
+            // The level-0 columns each gathered segment reads: it and its two
+            // neighbours.
+            @inline(__always) func read(_ segment: Range<Int>) -> Range<Int> {
+                segment.isEmpty ? segment : segment.lowerBound - 1 ..< segment.upperBound + 1
+            }
+            let westCopy = read(split.west), eastCopy = read(split.east)
             var gathered = levelRows(0).lowerBound
             let first = levelRows(1).lowerBound
             var rounds = 0
@@ -310,11 +314,12 @@ public struct TemporalSchedule: Schedule {
                 rounds = max(rounds, (levelRows(t).upperBound - first + (t - 1) + 3) / 4)
             }
             for round in 0 ..< rounds {
-                if !copied.isEmpty {
+                if !westCopy.isEmpty || !eastCopy.isEmpty {
                     // Just in time: the rows level 1 reads in this round.
                     let last = min(first + 4 * round + 4, levelRows(0).upperBound - 1)
                     while gathered <= last {
-                        for columns in copied { gather(gathered, columns: columns) }
+                        gather(gathered, columns: westCopy)
+                        gather(gathered, columns: eastCopy)
                         gathered += 1
                     }
                 }
@@ -325,9 +330,9 @@ public struct TemporalSchedule: Schedule {
                     let start = max(top, levelRange.lowerBound), end = min(top + 4, levelRange.upperBound)
                     if start >= end { continue }
                     if t == 1 {
-                        for segment in segments {
-                            strip(level: 1, rows: start ..< end, columns: segment.columns, gathered: segment.gathered)
-                        }
+                        strip(level: 1, rows: start ..< end, columns: split.west, gathered: true)
+                        strip(level: 1, rows: start ..< end, columns: split.inPlace, gathered: false)
+                        strip(level: 1, rows: start ..< end, columns: split.east, gathered: true)
                     } else {
                         strip(level: t, rows: start ..< end, columns: levelColumns(t), gathered: false)
                     }
@@ -335,9 +340,10 @@ public struct TemporalSchedule: Schedule {
             }
         }
 
-        /// Level t's rows `rows` (at most 4), columns `columns`, from level
-        /// t − 1 (level 0 from the gather ring when `gathered`).
+        /// Level t's rows `rows` (at most 4), columns `columns` (none: nothing
+        /// to do), from level t − 1 (level 0 from the gather ring when `gathered`).
         @inline(__always) func strip(level t: Int, rows strip: Range<Int>, columns: Range<Int>, gathered: Bool) {
+            if columns.isEmpty { return }
             let start = strip.lowerBound, k = strip.count
             let c = columns.lowerBound
             // The grid's edge applies where a level reaches it without a halo
@@ -442,17 +448,22 @@ struct TemporalPlan {
             return
         }
         // Inner tile edges on multiples of 16 cells (one vector of Float, two
-        // of Double) where the tiles are wide enough.
+        // of Double) where the tiles are wide enough. One allocation, as for
+        // whole rows: the bench counts allocations per step from runs of k and
+        // 3k steps, which may plan differently (`sweepDepth`).
         let count = (cols + width - 1) / width
-        var bounds = [0]
-        for index in 1 ..< count {
+        var tiles: [Range<Int>] = []
+        tiles.reserveCapacity(count)
+        var lower = 0
+        for index in 1 ... count {
             let even = cols * index / count
             let aligned = even / 16 * 16
-            bounds.append(aligned > bounds.last! ? aligned : even)
+            let upper = index == count ? cols : aligned > lower ? aligned : even
+            tiles.append(lower ..< upper)
+            lower = upper
         }
-        bounds.append(cols)
-        tiles = (0 ..< count).map { bounds[$0] ..< bounds[$0 + 1] }
-        ringRowWidth = tiles.map(\.count).max()! + 2 * depth
+        self.tiles = tiles
+        ringRowWidth = tiles.lazy.map(\.count).max()! + 2 * depth
     }
 
     /// Steps per sweep for a `target` depth: `steps ÷ target` sweeps,
