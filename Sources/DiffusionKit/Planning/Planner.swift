@@ -95,10 +95,10 @@ public enum Planner {
     /// estimate; `simd`; `parallel` on every core and on half of them;
     /// `temporal` at depths 2, 4, 8, 16 and 32 (each at most a quarter of a
     /// band and at most `steps`) on those thread counts, with the tiles the
-    /// cache budget gives; and, at the estimate's thread count and at depths
-    /// within a factor of two of its depth, `temporal` with tiles half and one
-    /// and a half times as wide as the budget gives (or half the row, where
-    /// whole rows fit): how wide a tile should be depends on how much of the
+    /// cache budget gives; and, at the estimate's thread count, at its depth
+    /// and at those depths within a factor of two of it, `temporal` with
+    /// tiles half and one and a half times as wide as the budget gives (or
+    /// half the row, where whole rows fit): how wide a tile should be depends on how much of the
     /// wavefront the L1 and L2 hold, which no rule of thumb knows on every
     /// machine (see `TemporalPlan.ringBudgetBytes`). An explicit
     /// `context.threads` is the only thread count tried. Duplicates are dropped.
@@ -130,7 +130,9 @@ public enum Planner {
         // Tile widths around the budget's, where the estimate blocks in time.
         if estimate.schedule == "temporal", let threads = estimate.parameters.threads,
            let estimateDepth = estimate.parameters.depth, estimateDepth > 1 {
-            for depth in depths where depth * 2 >= estimateDepth && depth <= estimateDepth * 2
+            // The estimate's own depth too: it need not be one of `depths`
+            // (50 steps at about 16 sweep 17 deep, `TemporalPlan.sweepDepth`).
+            for depth in Set(depths + [estimateDepth]).sorted() where depth * 2 >= estimateDepth && depth <= estimateDepth * 2
                 && depth <= steps && depth <= problem.rows / threads / 4 {
                 let budgetWidth = temporal(threads, depth).parameters.tileWidth ?? problem.cols
                 let widths = budgetWidth < problem.cols
