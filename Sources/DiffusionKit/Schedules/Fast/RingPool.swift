@@ -21,37 +21,52 @@ enum RingPool {
     }
 
     static let maximumSpares = 16
-    private static let spares = Mutex<[Buffer]>([])
+    /// Its capacity reserved once and kept through `purge()`: taking and
+    /// giving back never allocate, so a run's allocations do not depend on
+    /// what other runs beside it did to the list.
+    private static let spares: Mutex<[Buffer]> = {
+        var list: [Buffer] = []
+        list.reserveCapacity(maximumSpares)
+        return Mutex(list)
+    }()
 
-    /// A 64-byte-aligned buffer of at least `bytes`, and its size.
+    /// A 64-byte-aligned buffer of at least `bytes`, and its size: the
+    /// smallest spare that is large enough but at most twice as large, else
+    /// a new one. A small request does not take a large buffer, which a
+    /// large plan would then have to allocate again: the rings of one plan
+    /// change size with its depth, and runs of a few steps (tests, the
+    /// bench's allocation count) may sweep shallower than long ones, beside
+    /// other plans in the same process.
     static func take(bytes: Int) -> (pointer: UnsafeMutableRawPointer, bytes: Int) {
         let spare: Buffer? = spares.withLock { list in
-            // The smallest spare that is large enough.
-            guard let index = list.indices.filter({ list[$0].bytes >= bytes }).min(by: { list[$0].bytes < list[$1].bytes }) else {
-                return nil
+            var best: Int?
+            for index in list.indices where list[index].bytes >= bytes && list[index].bytes / 2 <= bytes {
+                if best.map({ list[index].bytes < list[$0].bytes }) ?? true { best = index }
             }
-            return list.remove(at: index)
+            return best.map { list.remove(at: $0) }
         }
         if let spare { return (spare.pointer, spare.bytes) }
         return (UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64), bytes)
     }
 
-    /// Keeps a buffer from `take` for a later run (or frees it when enough are kept).
+    /// Keeps a buffer from `take` for a later run; when `maximumSpares` are
+    /// kept, frees the one given back longest ago. (It freed the buffer given
+    /// back instead: with the list full of other plans' rings — tests side by
+    /// side — a run's own ring was freed after every run and allocated again.)
     static func giveBack(_ pointer: UnsafeMutableRawPointer, bytes: Int) {
-        let kept = spares.withLock { list -> Bool in
-            guard list.count < maximumSpares else { return false }
+        let evicted = spares.withLock { list -> Buffer? in
+            let oldest = list.count >= maximumSpares ? list.removeFirst() : nil
             list.append(Buffer(pointer: pointer, bytes: bytes))
-            return true
+            return oldest
         }
-        if !kept { pointer.deallocate() }
+        evicted?.pointer.deallocate()
     }
 
     /// Frees the spare buffers.
     static func purge() {
-        let buffers = spares.withLock { list -> [Buffer] in
-            defer { list = [] }
-            return list
+        spares.withLock { list in
+            for buffer in list { buffer.pointer.deallocate() }
+            list.removeAll(keepingCapacity: true)
         }
-        for buffer in buffers { buffer.pointer.deallocate() }
     }
 }
