@@ -98,10 +98,11 @@ public enum Planner {
     /// cache budget gives; and, at the estimate's thread count, at its depth
     /// and at those depths within a factor of two of it, `temporal` with
     /// tiles half and one and a half times as wide as the budget gives (or
-    /// half the row, where whole rows fit): how wide a tile should be depends on how much of the
-    /// wavefront the L1 and L2 hold, which no rule of thumb knows on every
-    /// machine (see `TemporalPlan.ringBudgetBytes`). An explicit
-    /// `context.threads` is the only thread count tried. Duplicates are dropped.
+    /// half the row, where whole rows fit): how wide a tile should be
+    /// depends on how much of the wavefront the L1 and L2 hold, which no rule
+    /// of thumb knows on every machine (see `TemporalPlan.ringBudgetBytes`).
+    /// An explicit `context.threads` is the only thread count tried.
+    /// Duplicates are dropped.
     public static func candidates(for problem: Problem, steps: Int, context: ExecutionContext) -> [Plan] {
         let estimate = estimate(for: problem, steps: steps, context: context)
         var list = [estimate]

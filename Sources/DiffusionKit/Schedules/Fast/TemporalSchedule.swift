@@ -469,10 +469,12 @@ struct TemporalPlan {
     /// Steps per sweep for a `target` depth: `steps ÷ target` sweeps,
     /// rounded to the nearest (at least 1), each as deep as the deepest of
     /// them — 50 steps at 16: 3 sweeps, of at most 17, not 4 of at most 13:
-    /// every sweep is a round trip of the grid through memory, and a depth
-    /// within a quarter of the target costs little more halo work (measured
-    /// on the Zen 4 at 4096² × 50, see RESULTS.md: 3 % faster) — unless that
-    /// is deeper than `limit`, where the sweeps are `target` deep.
+    /// every sweep is a round trip of the grid through memory, and a little
+    /// more depth costs a little more halo work (measured on the Zen 4 at
+    /// 4096² × 50, see RESULTS.md: 3 % faster; depths 16 and 20 were within
+    /// noise at 200 steps). Rounding keeps the depth within half as deep
+    /// again as the target (23 steps at 16: one sweep of 23), unless that is
+    /// deeper than `limit`, where the sweeps are `target` deep.
     static func sweepDepth(steps: Int, target requested: Int, limit: Int) -> Int {
         let target = max(1, min(requested, limit))
         let sweeps = max(1, (steps + target / 2) / target)
