@@ -31,16 +31,12 @@ enum RingPool {
     }()
 
     /// A 64-byte-aligned buffer of at least `bytes`, and its size: the
-    /// smallest spare that is large enough but at most twice as large, else
-    /// a new one. A small request does not take a large buffer, which a
-    /// large plan would then have to allocate again: the rings of one plan
-    /// change size with its depth, and runs of a few steps (tests, the
-    /// bench's allocation count) may sweep shallower than long ones, beside
-    /// other plans in the same process.
+    /// smallest spare that is large enough, else a new one.
     static func take(bytes: Int) -> (pointer: UnsafeMutableRawPointer, bytes: Int) {
         let spare: Buffer? = spares.withLock { list in
+            // A loop, not `filter`: taking never allocates.
             var best: Int?
-            for index in list.indices where list[index].bytes >= bytes && list[index].bytes / 2 <= bytes {
+            for index in list.indices where list[index].bytes >= bytes {
                 if best.map({ list[index].bytes < list[$0].bytes }) ?? true { best = index }
             }
             return best.map { list.remove(at: $0) }
