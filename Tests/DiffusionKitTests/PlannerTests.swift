@@ -80,6 +80,50 @@ struct PlannerTests {
         let parameters = try #require(object["parameters"] as? [String: Any])
         #expect(Set(parameters.keys) == ["threads", "depth", "tile_width"])
         #expect(try JSONDecoder().decode(Plan.self, from: data) == plan)
+        // A whole-row plan that can fold says which way it chose.
+        let folded = Plan(schedule: "temporal", parameters: .init(threads: 2, depth: 8, tileWidth: 640, folded: true),
+                          source: .measured, reason: "")
+        let foldedData = try JSONEncoder().encode(folded)
+        let foldedObject = try #require(try JSONSerialization.jsonObject(with: foldedData) as? [String: Any])
+        #expect((foldedObject["parameters"] as? [String: Any])?["folded"] as? Bool == true)
+        #expect(try JSONDecoder().decode(Plan.self, from: foldedData) == folded)
+        #expect(folded.summary == "temporal (2 threads, depth 8, tiles of 640 columns, folded rows)")
+    }
+
+    @Test("candidates: whole-row temporal plans that can fold are tried both ways, whichever the rule picks")
+    func foldingCandidates() throws {
+        for machine in [TestMachines.zen4, TestMachines.zen3] {
+            let context = ExecutionContext(machine: machine)
+            let estimate = Planner.estimate(for: .seed, steps: 500, context: context)
+            // The rule: folded on 64-byte vectors only.
+            #expect(estimate.parameters.folded == (machine.vectorBytes == 64))
+            let list = Planner.candidates(for: .seed, steps: 500, context: context)
+            // The estimate's twin comes right after it.
+            var twin = estimate.parameters
+            twin.folded = !(estimate.parameters.folded ?? false)
+            #expect(list.count > 1 && list[1].schedule == "temporal" && list[1].parameters == twin)
+            for plan in list where plan.schedule == "temporal" {
+                guard let folded = plan.parameters.folded else { continue }
+                var other = plan.parameters
+                other.folded = !folded
+                #expect(list.contains { $0.schedule == "temporal" && $0.parameters == other }, "\(plan.summary)")
+            }
+            // Tiled plans cannot fold and say nothing about it.
+            let tiled = Planner.candidates(for: Problem(rows: 4096, cols: 4096), steps: 50, context: context)
+            #expect(tiled.filter { ($0.parameters.tileWidth ?? 4096) < 4096 }.allSatisfy { $0.parameters.folded == nil })
+            // The twins run, and agree with the reference (a plan changes speed only).
+            let problem = Problem(rows: 24, cols: 64, dt: 0.2, boundary: .reflecting)
+            var expected = try problem.makeInitialGrid(Double.self)
+            let initial = expected
+            try ReferenceSchedule().run(&expected, steps: 9, problem: problem)
+            for folded in [true, false] {
+                var grid = initial
+                let plan = Plan(schedule: "temporal", parameters: .init(threads: 2, depth: 3, tileWidth: 64, folded: folded),
+                                source: .measured, reason: "")
+                try plan.makeSchedule().run(&grid, steps: 9, problem: problem, context: context)
+                #expect(grid == expected, "folded: \(folded) on \(machine.cpuModel)")
+            }
+        }
     }
 
     @Test("measure: every run is counted, and the timed seconds stay within the budget")

@@ -78,6 +78,31 @@ struct RoofTests {
         #expect(seed(4).bytes == ["L1": 10, "L2": 6.5, "L3": 1, "memory": 0])
     }
 
+    @Test("traffic: folded rows pair the levels — the second of a pair reads the first from registers, the first stores half its rows")
+    func foldedTraffic() {
+        let zen4 = TestMachines.zen4
+        func seed(depth: Int, folded: Bool) -> StencilTraffic {
+            StencilTraffic(schedule: "temporal", rows: 640, cols: 640, scalarBytes: 8, threads: 2,
+                           depth: depth, tileWidth: nil, folded: folded, machine: zen4)
+        }
+        // Depth 8, four pairs, per 8 updates in units of S = 8 B: first reads by
+        // levels 3, 5, 7 (3); second reads by levels 2 … 8 (3.5); write-backs
+        // of S/2 by levels 1, 3, 5, 7 and S by 2, 4, 6 (5); then the grid's
+        // 2 + 0.5 as unfolded. (3 + 3.5 + 5 + 2.5) · 8 / 8 = 14 B, not 20. L1:
+        // four first levels at 2·S and four second at 1.5·S, 1.75·S = 14 B.
+        #expect(seed(depth: 8, folded: true).bytes == ["L1": 14, "L2": 14, "L3": 2, "memory": 0])
+        #expect(seed(depth: 8, folded: false).bytes["L2"] == 20)
+        // Depth 3: one pair and level 3 alone, which reads level 2 (a pair's
+        // second, in the ring) as any level does: first reads 1, second 1,
+        // write-backs 0.5 + 1; L1 2 + 1.5 + 2.5 = 6·S over 3 levels.
+        let odd = seed(depth: 3, folded: true)
+        #expect(odd.bytes["L1"] == 16)
+        let ring: Double = 8 * (1 + 1 + 1.5) / 3, grid: Double = 2 * 8 / 3.0 + 4 / 3.0
+        #expect(odd.bytes["L2"] == ring + grid)
+        // One step per sweep cannot fold: the flag changes nothing.
+        #expect(seed(depth: 1, folded: true) == seed(depth: 1, folded: false))
+    }
+
     @Test("roof: the lowest ceiling bounds, and the fraction is attained ÷ roof")
     func roof() throws {
         let traffic = StencilTraffic(schedule: "parallel", rows: 640, cols: 640, scalarBytes: 8, threads: 2,

@@ -8,8 +8,9 @@
 /// plan changes only the speed of a run, never its result.
 ///
 /// JSON: `{"schedule": "temporal", "parameters": {"threads": 2, "depth": 16,
-/// "tile_width": 1024}, "source": "wisdom", "reason": "…"}`; parameters a
-/// schedule does not take are absent.
+/// "tile_width": 1024}, "source": "wisdom", "reason": "…"}`, with `"folded":
+/// true|false` where a temporal plan sweeps whole rows that can fold;
+/// parameters a schedule does not take are absent.
 public struct Plan: Sendable, Hashable, Codable {
     /// A registered schedule's name (`ScheduleRegistry`), never `auto`.
     public var schedule: String
@@ -34,7 +35,7 @@ public struct Plan: Sendable, Hashable, Codable {
         let base: any Schedule
         switch schedule {
         case "temporal":
-            base = TemporalSchedule(depth: parameters.depth, tileWidth: parameters.tileWidth)
+            base = TemporalSchedule(depth: parameters.depth, tileWidth: parameters.tileWidth, folded: parameters.folded)
         default:
             base = try ScheduleRegistry.named(schedule)
         }
@@ -42,7 +43,8 @@ public struct Plan: Sendable, Hashable, Codable {
         return PlannedSchedule(base, threads: threads)
     }
 
-    /// "temporal (2 threads, depth 16, tiles of 1024 columns)".
+    /// "temporal (2 threads, depth 16, tiles of 1024 columns)",
+    /// "temporal (2 threads, depth 8, tiles of 640 columns, folded rows)".
     public var summary: String {
         let details = parameters.description
         return details.isEmpty ? schedule : "\(schedule) (\(details))"
@@ -58,15 +60,20 @@ public struct PlanParameters: Sendable, Hashable, Codable, CustomStringConvertib
     public var depth: Int?
     /// `temporal`: columns per tile (the grid's width: no tiles).
     public var tileWidth: Int?
+    /// `temporal`: whether whole rows are swept folded (`FoldedRows`); nil
+    /// where the plan cannot fold (tiles, one step per sweep, a width that
+    /// does not fold) or leaves it to the machine.
+    public var folded: Bool?
 
-    public init(threads: Int? = nil, depth: Int? = nil, tileWidth: Int? = nil) {
+    public init(threads: Int? = nil, depth: Int? = nil, tileWidth: Int? = nil, folded: Bool? = nil) {
         self.threads = threads
         self.depth = depth
         self.tileWidth = tileWidth
+        self.folded = folded
     }
 
     enum CodingKeys: String, CodingKey {
-        case threads, depth, tileWidth = "tile_width"
+        case threads, depth, tileWidth = "tile_width", folded
     }
 
     public var description: String {
@@ -74,6 +81,7 @@ public struct PlanParameters: Sendable, Hashable, Codable, CustomStringConvertib
         if let threads { parts.append(threads == 1 ? "1 thread" : "\(threads) threads") }
         if let depth { parts.append("depth \(depth)") }
         if let tileWidth { parts.append("tiles of \(tileWidth) columns") }
+        if let folded { parts.append(folded ? "folded rows" : "rows unfolded") }
         return parts.joined(separator: ", ")
     }
 }

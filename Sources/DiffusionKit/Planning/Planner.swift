@@ -40,10 +40,13 @@ public enum Planner {
                     source: .estimate, reason: "estimate: \(fit)")
     }
 
-    /// The explicit parameters that reproduce a temporal plan.
+    /// The explicit parameters that reproduce a temporal plan; `folded`
+    /// only where the plan could fold its rows (`foldable`), so that a plan
+    /// read back elsewhere does not carry a choice it never had.
     static func parameters(of plan: TemporalPlan, cols: Int) -> PlanParameters {
         PlanParameters(threads: plan.bands.count, depth: plan.depth,
-                       tileWidth: plan.isTiled ? plan.tiles.map(\.count).max()! : cols)
+                       tileWidth: plan.isTiled ? plan.tiles.map(\.count).max()! : cols,
+                       folded: plan.foldable ? plan.folded : nil)
     }
 
     // MARK: Measure
@@ -101,6 +104,9 @@ public enum Planner {
     /// half the row, where whole rows fit): how wide a tile should be
     /// depends on how much of the wavefront the L1 and L2 hold, which no rule
     /// of thumb knows on every machine (see `TemporalPlan.ringBudgetBytes`).
+    /// Every whole-row `temporal` candidate whose rows can fold is tried
+    /// both folded and not: the rule folds only on 64-byte vectors
+    /// (`TemporalPlan.foldsByDefault`), and other machines may differ.
     /// An explicit `context.threads` is the only thread count tried.
     /// Duplicates are dropped.
     public static func candidates(for problem: Problem, steps: Int, context: ExecutionContext) -> [Plan] {
@@ -109,12 +115,17 @@ public enum Planner {
         func add(_ plan: Plan) {
             if !list.contains(where: { $0.schedule == plan.schedule && $0.parameters == plan.parameters }) { list.append(plan) }
         }
-        func temporal(_ threads: Int, _ depth: Int, tileWidth: Int? = nil) -> Plan {
+        func temporal(_ threads: Int, _ depth: Int, tileWidth: Int? = nil, folded: Bool? = nil) -> Plan {
             var fixed = context
             fixed.threads = threads
             let plan = TemporalPlan(rows: problem.rows, cols: problem.cols, scalarBytes: problem.precision.byteWidth,
-                                    steps: steps, context: fixed, depth: depth, tileWidth: tileWidth)
+                                    steps: steps, context: fixed, depth: depth, tileWidth: tileWidth, folded: folded)
             return Plan(schedule: "temporal", parameters: parameters(of: plan, cols: problem.cols), source: .measured, reason: "")
+        }
+        // The estimate with its rows the other way: the closest contender.
+        if estimate.schedule == "temporal", let folded = estimate.parameters.folded,
+           let threads = estimate.parameters.threads, let depth = estimate.parameters.depth {
+            add(temporal(threads, depth, folded: !folded))
         }
         add(Plan(schedule: "simd", parameters: .init(threads: 1), source: .measured, reason: ""))
         let cores = context.threads > 0 ? context.threads : context.machine.cores
@@ -125,7 +136,9 @@ public enum Planner {
         let depths = [2, 4, 8, 16, 32]
         for threads in threadCounts where threads <= problem.rows {
             for depth in depths where depth <= steps && depth <= problem.rows / threads / 4 {
-                add(temporal(threads, depth))
+                let plan = temporal(threads, depth)
+                add(plan)
+                if let folded = plan.parameters.folded { add(temporal(threads, depth, folded: !folded)) }
             }
         }
         // Tile widths around the budget's, where the estimate blocks in time.

@@ -39,7 +39,8 @@ extension BenchReport {
                 }
                 let traffic = StencilTraffic(
                     schedule: name, rows: workload.rows, cols: workload.cols, scalarBytes: precision.byteWidth,
-                    threads: result.threads, depth: parameters.depth, tileWidth: parameters.tileWidth, machine: machine)
+                    threads: result.threads, depth: parameters.depth, tileWidth: parameters.tileWidth,
+                    folded: parameters.folded ?? false, machine: machine)
                 guard let roof = StencilRoof(roofs: roofs, traffic: traffic, precision: precision,
                                              threads: result.threads, attained: rate) else { continue }
                 report.workloads[w].results[r].roof = roof

@@ -52,6 +52,14 @@ import Hardware
 ///   holds only for narrow tiles — at 640 Double columns a strip's 9 rows
 ///   take 46 KB, beyond a 32 KiB L1.)
 ///
+/// - **`temporal` on folded rows** (`FoldedKernel`): levels run in pairs
+///   (1 and 2, 3 and 4, …; the last alone when D is odd). The second of a
+///   pair takes its first reads of the first from registers (none from any
+///   cache), and the first of a pair stores only 2 of its 4 rows (S/2 of
+///   write-back, not S). Per update, L1 sees 2·S for a pair's first level
+///   (loads 1.5·S, stores S/2) and 1.5·S for its second (loads S/2: the
+///   two older rows; stores S), 1.75·S on average, against 2.5·S.
+///
 /// Halos are recomputed work, which only adds traffic, and write-allocate is
 /// not counted, so the bytes stay a lower bound.
 ///
@@ -77,9 +85,10 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
     /// The traffic of `schedule` (its registry name) on a rows × cols grid
     /// of `scalarBytes`-byte cells on `threads` threads of `machine`, at
     /// `depth` steps per sweep (`temporal`; nil or 1 for one step per sweep)
-    /// with tiles of `tileWidth` columns (nil: whole rows).
+    /// with tiles of `tileWidth` columns (nil: whole rows), on folded rows
+    /// when `folded` (`temporal` deeper than 1 only).
     public init(schedule: String, rows: Int, cols: Int, scalarBytes: Int, threads: Int,
-                depth: Int?, tileWidth: Int?, machine: MachineDescription) {
+                depth: Int?, tileWidth: Int?, folded: Bool = false, machine: MachineDescription) {
         flops = Self.flopsPerUpdate
         singleFlopInstructions = 5
         fmaInstructions = 1
@@ -93,7 +102,22 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
         // What a round touches between a ring row's first read and its second:
         // every level's 6 live rows of the tile and its halos.
         let roundBytesPerThread = depth * TemporalSchedule.ringSlots * ((tileWidth ?? cols) + 2 * depth) * scalarBytes
-        var bytes: [String: Double] = ["L1": strips ? 2.5 * s : 2 * s]
+        // Per level of a sweep (1 … D), what it moves in units of S per
+        // update of that level: first reads of the level below's fresh rows,
+        // second reads of its two older rows, and the write-back of its own
+        // rows (none for level D, which writes the grid).
+        let paired = folded && depth > 1
+        var firstReads = 0.0, secondReads = 0.0, writeBacks = 0.0, level1 = 0.0
+        for t in 1 ... depth {
+            // In a pair (t odd, t < D: first; t even: second), or alone.
+            let first = paired && t % 2 == 1 && t < depth, second = paired && t % 2 == 0
+            if t > 1 && !second { firstReads += 1 }
+            if t > 1 { secondReads += 0.5 }
+            if t < depth { writeBacks += first ? 0.5 : 1 }
+            level1 += first ? 2 : second ? 1.5 : 2.5
+        }
+        let perUpdate = { (sum: Double) in sum / Double(depth) }
+        var bytes: [String: Double] = ["L1": strips ? perUpdate(level1) * s : 2 * s]
         // Level i moves what the level before it cannot hold.
         let levels = Self.capacities(machine: machine, threads: threads)
         for index in levels.indices.dropFirst() {
@@ -101,10 +125,9 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
             var traffic = 0.0
             if gridsBytes > closer.allCores { traffic += 2 * s / Double(depth) }
             if depth > 1 {
-                let ringShare = Double(depth - 1) / Double(depth)
-                if stripBytesPerThread > closer.perCore { traffic += s * ringShare }
+                if stripBytesPerThread > closer.perCore { traffic += s * perUpdate(firstReads) }
                 if roundBytesPerThread > closer.perCore {
-                    traffic += s * ringShare + s / 2 * ringShare
+                    traffic += s * perUpdate(writeBacks) + s * perUpdate(secondReads)
                     if gridsBytes > closer.allCores { traffic += s / 2 / Double(depth) }
                 }
             } else if strips && traffic > 0 {

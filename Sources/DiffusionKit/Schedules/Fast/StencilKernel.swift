@@ -55,6 +55,7 @@
 /// specialised here, once per precision, whatever the build mode (the package's
 /// debug builds compile file by file and do not specialise across files). One
 /// call per strip of up to 4 rows costs nothing next to the strip's work.
+/// The kernels of folded rows (`FoldedKernel.swift`) are reached the same way.
 protocol StencilScalar: DiffusionScalar {
     /// One step of the rows of `strip`, with vectors of `strip.vectorBytes`.
     static func updateStrip(_ strip: StencilStrip<Self>)
@@ -65,6 +66,13 @@ protocol StencilScalar: DiffusionScalar {
     static func updateBand(
         source: UnsafePointer<Self>, target: UnsafeMutablePointer<Self>,
         rows: Int, cols: Int, band: Range<Int>, edges: GridEdges<Self>)
+
+    /// One step of the folded rows of `strip` (`FoldedKernel.swift`; its
+    /// witnesses are there).
+    static func updateFoldedStrip(_ strip: FoldedStrip<Self>)
+
+    /// Two steps of four folded rows in one pass (`FoldedKernel.swift`).
+    static func updateFoldedPair(_ pair: FoldedPair<Self>)
 }
 
 /// A vector the kernel can step with: a `SIMD` of a `StencilScalar`, with
@@ -304,18 +312,20 @@ private func eastGhost<Scalar: StencilScalar>(_ s: StencilStrip<Scalar>, _ row: 
 }
 
 @inline(__always)
-private func load<Line: StencilLine>(_ p: UnsafePointer<Line.Scalar>, _ j: Int) -> Line {
+func loadVector<Line: StencilLine>(_ p: UnsafePointer<Line.Scalar>, _ j: Int) -> Line {
     UnsafeRawPointer(p + j).loadUnaligned(as: Line.self)
 }
 
 @inline(__always)
-private func store<Line: StencilLine>(_ v: Line, _ p: UnsafeMutablePointer<Line.Scalar>, _ j: Int) {
+func storeVector<Line: StencilLine>(_ v: Line, _ p: UnsafeMutablePointer<Line.Scalar>, _ j: Int) {
     UnsafeMutableRawPointer(p + j).storeBytes(of: v, as: Line.self)
 }
 
-/// The update of one vector of cells, in the reference's order.
+/// The update of one vector of cells, in the reference's order: every
+/// kernel (`StencilKernel`, `FoldedKernel`) computes a cell with this one
+/// expression, so that all are bit-identical to the reference.
 @inline(__always)
-private func update<Line: SIMD>(
+func stencilUpdate<Line: SIMD>(
     centre u: Line, south: Line, north: Line, east: Line, west: Line, r: Line, minusFour: Line
 ) -> Line where Line.Scalar: FloatingPoint {
     // fma(−4, u, sum) rounds sum − 4u once, exactly as the reference's
@@ -334,7 +344,7 @@ private func update<Line: SIMD>(
 private func vectorColumns<Scalar: StencilScalar, Line: StencilLine>(_ s: StencilStrip<Scalar>, _ k: Int, _: Line.Type)
 where Line.Scalar == Scalar {
     let width = Line.scalarCount
-    @inline(__always) func loadLine(_ row: UnsafePointer<Scalar>, _ j: Int) -> Line { load(row, j) }
+    @inline(__always) func loadLine(_ row: UnsafePointer<Scalar>, _ j: Int) -> Line { loadVector(row, j) }
     let count = s.count
     let r = Line(repeating: s.coefficient), minusFour = Line(repeating: -4)
     let (c0, c1, c2, c3) = s.centre
@@ -371,18 +381,18 @@ where Line.Scalar == Scalar {
         let y1 = k > 1 ? loadLine(c1, p &+ width) : y0
         let y2 = k > 2 ? loadLine(c2, p &+ width) : y0
         let y3 = k > 3 ? loadLine(c3, p &+ width) : y0
-        store(update(centre: x0, south: k > 1 ? x1 : down, north: up,
+        storeVector(stencilUpdate(centre: x0, south: k > 1 ? x1 : down, north: up,
                      east: Line.eastShift(x0, y0), west: w0, r: r, minusFour: minusFour), o0, p)
         if k > 1 {
-            store(update(centre: x1, south: k > 2 ? x2 : down, north: x0,
+            storeVector(stencilUpdate(centre: x1, south: k > 2 ? x2 : down, north: x0,
                          east: Line.eastShift(x1, y1), west: w1, r: r, minusFour: minusFour), o1, p)
         }
         if k > 2 {
-            store(update(centre: x2, south: k > 3 ? x3 : down, north: x1,
+            storeVector(stencilUpdate(centre: x2, south: k > 3 ? x3 : down, north: x1,
                          east: Line.eastShift(x2, y2), west: w2, r: r, minusFour: minusFour), o2, p)
         }
         if k > 3 {
-            store(update(centre: x3, south: down, north: x2,
+            storeVector(stencilUpdate(centre: x3, south: down, north: x2,
                          east: Line.eastShift(x3, y3), west: w3, r: r, minusFour: minusFour), o3, p)
         }
         w0 = Line.westShift(x0, y0)
@@ -401,18 +411,18 @@ where Line.Scalar == Scalar {
         let up = loadLine(north, q), down = loadLine(south, q)
         let a0 = loadLine(c0, q), a1 = k > 1 ? loadLine(c1, q) : a0
         let a2 = k > 2 ? loadLine(c2, q) : a0, a3 = k > 3 ? loadLine(c3, q) : a0
-        store(update(centre: a0, south: k > 1 ? a1 : down, north: up,
+        storeVector(stencilUpdate(centre: a0, south: k > 1 ? a1 : down, north: up,
                      east: east(c0, q, a0), west: west(c0, q, a0), r: r, minusFour: minusFour), o0, q)
         if k > 1 {
-            store(update(centre: a1, south: k > 2 ? a2 : down, north: a0,
+            storeVector(stencilUpdate(centre: a1, south: k > 2 ? a2 : down, north: a0,
                          east: east(c1, q, a1), west: west(c1, q, a1), r: r, minusFour: minusFour), o1, q)
         }
         if k > 2 {
-            store(update(centre: a2, south: k > 3 ? a3 : down, north: a1,
+            storeVector(stencilUpdate(centre: a2, south: k > 3 ? a3 : down, north: a1,
                          east: east(c2, q, a2), west: west(c2, q, a2), r: r, minusFour: minusFour), o2, q)
         }
         if k > 3 {
-            store(update(centre: a3, south: down, north: a2,
+            storeVector(stencilUpdate(centre: a3, south: down, north: a2,
                          east: east(c3, q, a3), west: west(c3, q, a3), r: r, minusFour: minusFour), o3, q)
         }
         p = q &+ width

@@ -37,6 +37,13 @@ import Hardware
 /// where level 1 reads level 0 near the grid's edge from a copy gathered,
 /// wrapping, into one more ring, and everywhere else in place).
 ///
+/// Whole rows whose width folds into the machine's vectors are swept folded
+/// (`FoldedRows`, `FoldedKernel`): the grid is folded once before the first
+/// sweep and unfolded after the last, and levels advance two at a time
+/// (`FoldedPair`), the second from the first's rows still in registers. On
+/// the 2-core Zen 4 the seed's 640² × 500 took 17.7–18.7 ms folded against
+/// 21.6–21.7 unfolded (Double; Float 10.8–11.0 against 11.6–11.7).
+///
 /// Depth (`TemporalPlan`, from `context.machine`'s caches): 8 steps per
 /// sweep when both grids fit the last-level cache (the grid's round trip
 /// through it is cheap), about 16 when they do not; at most a quarter of a
@@ -68,6 +75,9 @@ public struct TemporalSchedule: Schedule {
     public let depth: Int?
     /// Columns per tile, or nil to derive them from the cache size.
     let tileWidth: Int?
+    /// Whether whole-row sweeps run on folded rows (`FoldedRows`), or nil to
+    /// decide by the machine (`TemporalPlan`).
+    let folded: Bool?
 
     /// - Parameter depth: steps per sweep (≥ 1), or nil (the default) to
     ///   choose them from the grid's size.
@@ -75,12 +85,14 @@ public struct TemporalSchedule: Schedule {
         self.init(depth: depth, tileWidth: nil)
     }
 
-    /// With a fixed tile width too: for tests, which need tiles on small grids.
-    init(depth: Int?, tileWidth: Int?) {
+    /// With a fixed tile width and layout too: for plans, and for tests,
+    /// which need tiles on small grids.
+    init(depth: Int?, tileWidth: Int?, folded: Bool? = nil) {
         precondition(depth.map { $0 >= 1 } ?? true, "depth must be at least 1")
         precondition(tileWidth.map { $0 >= 1 } ?? true, "tiles must be at least one column wide")
         self.depth = depth
         self.tileWidth = tileWidth
+        self.folded = folded
     }
 
     public var descriptor: ScheduleDescriptor {
@@ -98,11 +110,13 @@ public struct TemporalSchedule: Schedule {
     }
 
     public func advance(_ grid: inout Grid<Double>, steps: Int, problem: Problem, context: ExecutionContext) {
-        Self.advance(&grid, steps: steps, problem: problem, context: context, depth: depth, tileWidth: tileWidth)
+        Self.advance(&grid, steps: steps, problem: problem, context: context, depth: depth, tileWidth: tileWidth,
+                     folded: folded)
     }
 
     public func advance(_ grid: inout Grid<Float>, steps: Int, problem: Problem, context: ExecutionContext) {
-        Self.advance(&grid, steps: steps, problem: problem, context: context, depth: depth, tileWidth: tileWidth)
+        Self.advance(&grid, steps: steps, problem: problem, context: context, depth: depth, tileWidth: tileWidth,
+                     folded: folded)
     }
 
     /// Rows in each ring: a strip of 4 rows needs the row above and below it,
@@ -111,13 +125,14 @@ public struct TemporalSchedule: Schedule {
 
     static func advance<Scalar: StencilScalar>(
         _ grid: inout Grid<Scalar>, steps: Int, problem: Problem, context: ExecutionContext,
-        depth: Int?, tileWidth: Int?
+        depth: Int?, tileWidth: Int?, folded: Bool?
     ) {
         guard steps > 0 else { return }
         let rows = grid.rows, cols = grid.cols
         let plan = TemporalPlan(
             rows: rows, cols: cols, scalarBytes: MemoryLayout<Scalar>.stride, steps: steps,
-            context: context, depth: depth, tileWidth: tileWidth)
+            context: context, depth: depth, tileWidth: tileWidth, folded: folded)
+        let lanes = FoldedRows.lanes(vectorBytes: context.machine.vectorBytes, scalarBytes: MemoryLayout<Scalar>.stride)
         let ghost = GhostRow<Scalar>(problem: problem, cols: cols)
         let edges = GridEdges<Scalar>(
             boundary: problem.boundary, coefficient: Scalar(problem.coefficient),
@@ -144,9 +159,18 @@ public struct TemporalSchedule: Schedule {
                         defer { RingPool.giveBack(buffer.pointer, bytes: buffer.bytes) }
                         let ring = buffer.pointer.bindMemory(to: Scalar.self, capacity: ringCount)
                         var source = a, target = b
+                        let band = plan.bands[member]
+                        if plan.folded {
+                            // Into the other grid, folded; the sweeps then
+                            // start from it, and the result is unfolded into
+                            // the grid it would have been in (see below).
+                            FoldedRows.fold(rows: band, of: a, into: b, cols: cols, lanes: lanes)
+                            team?.barrier()
+                            swap(&source, &target)
+                        }
                         for sweep in 0 ..< plan.sweeps(steps: steps) {
                             let depth = plan.depth(ofSweep: sweep, steps: steps)
-                            if depth == 1 && !plan.isTiled {
+                            if depth == 1 && !plan.isTiled && !plan.folded {
                                 // Grids too small to block: `parallel`'s band
                                 // kernel, without the wavefront's bookkeeping.
                                 Scalar.updateBand(
@@ -155,13 +179,21 @@ public struct TemporalSchedule: Schedule {
                             } else {
                                 for tile in plan.tiles {
                                     Sweep(source: source, target: target, rows: rows, cols: cols,
-                                          band: plan.bands[member], tile: tile, wholeRows: !plan.isTiled,
+                                          band: band, tile: tile, wholeRows: !plan.isTiled, folded: plan.folded,
                                           depth: depth, ring: ring, ringStride: ringStride, edges: edges).run()
                                 }
                             }
                             // The next sweep reads rows that other threads wrote.
                             team?.barrier()
                             swap(&source, &target)
+                        }
+                        if plan.folded {
+                            // After s sweeps the folded result is in `a` for
+                            // odd s, in `b` for even s; unfolded into the
+                            // other, it ends where an unfolded run's would,
+                            // so the swap below holds for both. (The last
+                            // sweep's barrier has passed: every row is done.)
+                            FoldedRows.unfold(rows: band, of: source, into: target, cols: cols, lanes: lanes)
                         }
                     }
                     if let team { team.run(body) } else { body(0) }
@@ -190,6 +222,9 @@ public struct TemporalSchedule: Schedule {
         /// One tile spanning whole rows: no column halo, and the column edges
         /// are the grid's (wrapping, under periodic).
         let wholeRows: Bool
+        /// Whole rows, folded (`FoldedRows`): levels advance by
+        /// `FoldedKernel`, two at a time where both have four rows.
+        let folded: Bool
         let depth: Int
         let ring: UnsafeMutablePointer<Scalar>
         let ringStride: Int
@@ -252,6 +287,9 @@ public struct TemporalSchedule: Schedule {
 
         /// Row v of level t (1 ≤ t ≤ depth) at column `column`, for writing.
         @inline(__always) func output(_ t: Int, _ v: Int, _ column: Int) -> UnsafeMutablePointer<Scalar> {
+            // The band's rows only: others belong to another thread, or lie
+            // outside the grid (checked in debug builds, where the tests run).
+            assert(t < depth || band.contains(v), "level \(depth) row \(v) is outside the band \(band)")
             if t == depth { return target + (v &* cols &+ column) }
             return ringRow(t, v) + (column &- origin)
         }
@@ -325,9 +363,30 @@ public struct TemporalSchedule: Schedule {
                 }
                 // Lower levels first: level t reads the rows that level t − 1
                 // computed just before it in this round.
-                for t in 1 ... depth {
+                @inline(__always) func roundRows(_ t: Int) -> (top: Int, rows: Range<Int>) {
                     let levelRange = levelRows(t), top = first - (t - 1) + 4 * round
                     let start = max(top, levelRange.lowerBound), end = min(top + 4, levelRange.upperBound)
+                    return (top, start ..< max(start, end))
+                }
+                if folded {
+                    var t = 1
+                    while t <= depth {
+                        let (top, rows) = roundRows(t)
+                        // Two levels in one pass where both have four rows
+                        // (level t + 1's are one row behind).
+                        if t < depth && rows.count == 4 && roundRows(t + 1).rows == top - 1 ..< top + 3 {
+                            foldedPair(level: t, top: top)
+                            t += 2
+                        } else {
+                            if !rows.isEmpty { foldedStrip(level: t, rows: rows) }
+                            t += 1
+                        }
+                    }
+                    continue
+                }
+                for t in 1 ... depth {
+                    let (_, rows) = roundRows(t)
+                    let start = rows.lowerBound, end = rows.upperBound
                     if start >= end { continue }
                     if t == 1 {
                         strip(level: 1, rows: start ..< end, columns: split.west, gathered: true)
@@ -338,6 +397,41 @@ public struct TemporalSchedule: Schedule {
                     }
                 }
             }
+        }
+
+        /// Level t's rows `rows` (at most 4) of folded whole rows.
+        @inline(__always) func foldedStrip(level t: Int, rows strip: Range<Int>) {
+            let start = strip.lowerBound, k = strip.count
+            @inline(__always) func input(_ v: Int) -> UnsafePointer<Scalar> { self.input(t - 1, v, 0, gathered: false) }
+            let c0 = input(start)
+            let c1 = k > 1 ? input(start + 1) : c0
+            let c2 = k > 2 ? input(start + 2) : c0
+            let c3 = k > 3 ? input(start + 3) : c0
+            let o0 = output(t, start, 0)
+            let o1 = k > 1 ? output(t, start + 1, 0) : o0
+            let o2 = k > 2 ? output(t, start + 2, 0) : o0
+            let o3 = k > 3 ? output(t, start + 3, 0) : o0
+            Scalar.updateFoldedStrip(FoldedStrip(
+                rows: k, north: input(start - 1), centre: (c0, c1, c2, c3), south: input(start + k),
+                output: (o0, o1, o2, o3), cols: cols, boundary: edges.boundary,
+                coefficient: edges.coefficient, fixedValue: edges.fixedValue, vectorBytes: edges.vectorBytes))
+        }
+
+        /// Levels t and t + 1 of folded whole rows in one pass: level t's
+        /// rows `top ..< top + 4`, level t + 1's one row behind.
+        @inline(__always) func foldedPair(level t: Int, top: Int) {
+            @inline(__always) func input(_ level: Int, _ v: Int) -> UnsafePointer<Scalar> {
+                self.input(level, v, 0, gathered: false)
+            }
+            Scalar.updateFoldedPair(FoldedPair(
+                input: (input(t - 1, top - 1), input(t - 1, top), input(t - 1, top + 1),
+                        input(t - 1, top + 2), input(t - 1, top + 3), input(t - 1, top + 4)),
+                middleAbove: (input(t, top - 2), input(t, top - 1)),
+                middle: (output(t, top, 0), output(t, top + 1, 0), output(t, top + 2, 0), output(t, top + 3, 0)),
+                output: (output(t + 1, top - 1, 0), output(t + 1, top, 0), output(t + 1, top + 1, 0),
+                         output(t + 1, top + 2, 0)),
+                cols: cols, boundary: edges.boundary,
+                coefficient: edges.coefficient, fixedValue: edges.fixedValue, vectorBytes: edges.vectorBytes))
         }
 
         /// Level t's rows `rows` (at most 4), columns `columns` (none: nothing
@@ -381,8 +475,25 @@ struct TemporalPlan {
     var tiles: [Range<Int>]
     /// Cells in a ring row: `cols`, or the widest tile and its halos.
     var ringRowWidth: Int
+    /// Whether the sweeps run on folded rows (`FoldedRows`, `FoldedKernel`).
+    var folded: Bool
+    /// Whether they could: whole rows, more than one step per sweep, and a
+    /// width that folds into the machine's vectors.
+    var foldable: Bool
 
     var isTiled: Bool { tiles.count > 1 }
+
+    /// Whether whole-row sweeps fold their rows when the plan is not told:
+    /// on machines with 64-byte vectors (AVX-512), where the folded kernels
+    /// keep their 31 live vectors in the 32 registers and were measured
+    /// faster — on the 2-core Zen 4, the seed's 640² × 500 (depth 8) took
+    /// 17–18 ms folded against 21–22 (RESULTS.md, 2026-12-05, evening). With
+    /// 32-byte vectors (AVX2, 16 registers) the two-level kernel spills, and
+    /// no machine of that kind was at hand to measure: there, and on 16-byte
+    /// vectors, only the measuring planner folds (`Planner.candidates`).
+    static func foldsByDefault(_ machine: MachineDescription) -> Bool {
+        kernelVectorBytes(machine.vectorBytes) >= 64
+    }
 
     /// What the rings of one thread may take: its core's L2
     /// (`MachineDescription.level2BytesPerCore`). Half of it, as first
@@ -418,10 +529,13 @@ struct TemporalPlan {
     }
 
     /// The plan for a rows × cols grid of `scalarBytes`-byte cells stepped
-    /// `steps` times on `context.machine` with `context.threads`; `depth` and
-    /// `tileWidth` override the derived values.
+    /// `steps` times on `context.machine` with `context.threads`; `depth`,
+    /// `tileWidth` and `folded` override the derived values. Rows are folded
+    /// only where they can be: whole rows (no tiles), sweeps deeper than one
+    /// step, and a width that folds (`FoldedRows.canFold`); a `folded: true`
+    /// elsewhere (from wisdom for another shape, say) keeps them as they are.
     init(rows: Int, cols: Int, scalarBytes: Int, steps: Int, context: ExecutionContext,
-         depth requested: Int? = nil, tileWidth requestedWidth: Int? = nil) {
+         depth requested: Int? = nil, tileWidth requestedWidth: Int? = nil, folded requestedFolding: Bool? = nil) {
         let machine = context.machine
         let members = Self.members(context: context, rows: rows, cols: cols)
         bands = FastSupport.bands(rows: rows, members: members)
@@ -445,8 +559,13 @@ struct TemporalPlan {
         guard width < cols else {
             tiles = [0 ..< cols]
             ringRowWidth = cols
+            let lanes = FoldedRows.lanes(vectorBytes: machine.vectorBytes, scalarBytes: scalarBytes)
+            foldable = depth > 1 && FoldedRows.canFold(cols: cols, lanes: lanes)
+            folded = foldable && (requestedFolding ?? Self.foldsByDefault(machine))
             return
         }
+        foldable = false
+        folded = false
         // Inner tile edges on multiples of 16 cells (one vector of Float, two
         // of Double) where the tiles are wide enough. One allocation, as for
         // whole rows: the bench counts allocations per step from runs of k and
