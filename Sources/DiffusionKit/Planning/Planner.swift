@@ -105,8 +105,8 @@ public enum Planner {
     /// depends on how much of the wavefront the L1 and L2 hold, which no rule
     /// of thumb knows on every machine (see `TemporalPlan.ringBudgetBytes`).
     /// Every whole-row `temporal` candidate whose rows can fold is tried
-    /// both folded and not: the rule folds only on 64-byte vectors
-    /// (`TemporalPlan.foldsByDefault`), and other machines may differ.
+    /// both folded and not: the rule (`TemporalPlan.foldsByDefault`) was
+    /// measured on two machines only, and others may differ.
     /// An explicit `context.threads` is the only thread count tried.
     /// Duplicates are dropped.
     public static func candidates(for problem: Problem, steps: Int, context: ExecutionContext) -> [Plan] {

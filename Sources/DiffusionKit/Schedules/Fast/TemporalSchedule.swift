@@ -484,15 +484,18 @@ struct TemporalPlan {
     var isTiled: Bool { tiles.count > 1 }
 
     /// Whether whole-row sweeps fold their rows when the plan is not told:
-    /// on machines with 64-byte vectors (AVX-512), where the folded kernels
-    /// keep their 31 live vectors in the 32 registers and were measured
-    /// faster — on the 2-core Zen 4, the seed's 640² × 500 (depth 8) took
-    /// 17–18 ms folded against 21–22 (RESULTS.md, 2026-12-05, evening). With
-    /// 32-byte vectors (AVX2, 16 registers) the two-level kernel spills, and
-    /// no machine of that kind was at hand to measure: there, and on 16-byte
-    /// vectors, only the measuring planner folds (`Planner.candidates`).
+    /// on machines with 32-byte vectors or wider (AVX2, AVX-512), where the
+    /// folded kernels were measured faster. On the 2-core Zen 4 the seed's
+    /// 640² × 500 (depth 8) took 17–18 ms folded against 21–22 (RESULTS.md,
+    /// 2026-12-05, evening): the two-level kernel's 31 live vectors fit the
+    /// 32 registers. With AVX2's 16 registers it spills, but the spills stay
+    /// in L1 while what it saves is L2 traffic: an AVX2 build on the same
+    /// machine, planned for a Zen 3's 512 KiB L2, ran 4–8 % faster folded
+    /// (640² and 256² Double, 1000 × 3000 Float; RESULTS.md, 2026-12-06).
+    /// On 16-byte vectors (NEON, SSE) nothing was measured, so only the
+    /// measuring planner folds there (`Planner.candidates`).
     static func foldsByDefault(_ machine: MachineDescription) -> Bool {
-        kernelVectorBytes(machine.vectorBytes) >= 64
+        kernelVectorBytes(machine.vectorBytes) >= 32
     }
 
     /// What the rings of one thread may take: its core's L2
