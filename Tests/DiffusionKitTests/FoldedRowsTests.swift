@@ -71,6 +71,9 @@ struct FoldedRowsTests {
         // foldable, not folded unless asked.
         let avx2 = plan(TestMachines.zen3)
         #expect(avx2.foldable && avx2.folded)
+        // Levels in pairs only where the pair kernel's 31 vectors fit the registers.
+        #expect(seed.pairsLevels && !avx2.pairsLevels)
+        #expect(!plan(TestMachines.appleM, folded: true).pairsLevels && !plan(TestMachines.zen4, folded: false).pairsLevels)
         #expect(!plan(TestMachines.zen3, folded: false).folded)
         #expect(!plan(TestMachines.appleM).folded && plan(TestMachines.appleM, folded: true).folded)
         // Widths that do not fold, tiles, and one step per sweep keep rows as they are.
@@ -81,7 +84,9 @@ struct FoldedRowsTests {
         #expect(!plan(TestMachines.zen4, steps: 1).folded, "one step")
     }
 
-    /// Machines that force each vector width, with rows folded by request.
+    /// Machines that force each vector width, with rows folded by request:
+    /// levels in pairs on 64 bytes, one at a time on 32 and 16
+    /// (`TemporalSchedule.pairsFoldedLevels`).
     static let widths = [64, 32, 16]
     /// 2 is one pair; odd depths leave the last level without a partner; 8
     /// is deeper than the 13-row grid's bands of 6 and 7 rows (halos from

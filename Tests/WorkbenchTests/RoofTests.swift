@@ -101,6 +101,14 @@ struct RoofTests {
         #expect(odd.bytes["L2"] == ring + grid)
         // One step per sweep cannot fold: the flag changes nothing.
         #expect(seed(depth: 1, folded: true) == seed(depth: 1, folded: false))
+        // 32-byte vectors fold without pairing (TemporalSchedule.pairsFoldedLevels):
+        // one level per pass moves what unfolded levels move.
+        func avx2(folded: Bool) -> StencilTraffic {
+            StencilTraffic(schedule: "temporal", rows: 640, cols: 640, scalarBytes: 8, threads: 2,
+                           depth: 8, tileWidth: nil, folded: folded, machine: TestMachines.zen3)
+        }
+        #expect(avx2(folded: true) == avx2(folded: false))
+        #expect(avx2(folded: true).bytes["L1"] == 20, "2.5·S per update, not 1.75·S")
     }
 
     @Test("roof: the lowest ceiling bounds, and the fraction is attained ÷ roof")

@@ -52,8 +52,10 @@ import Hardware
 ///   holds only for narrow tiles — at 640 Double columns a strip's 9 rows
 ///   take 46 KB, beyond a 32 KiB L1.)
 ///
-/// - **`temporal` on folded rows** (`FoldedKernel`): levels run in pairs
-///   (1 and 2, 3 and 4, …; the last alone when D is odd). The second of a
+/// - **`temporal` on folded rows** (`FoldedKernel`) where levels run in
+///   pairs (`TemporalSchedule.pairsFoldedLevels`: 64-byte vectors; elsewhere
+///   folded levels move what unfolded ones move): 1 and 2, 3 and 4, …; the
+///   last alone when D is odd. The second of a
 ///   pair takes its first reads of the first from registers (none from any
 ///   cache), and the first of a pair stores only 2 of its 4 rows (S/2 of
 ///   write-back, not S). Per update, L1 sees 2·S for a pair's first level
@@ -86,7 +88,8 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
     /// of `scalarBytes`-byte cells on `threads` threads of `machine`, at
     /// `depth` steps per sweep (`temporal`; nil or 1 for one step per sweep)
     /// with tiles of `tileWidth` columns (nil: whole rows), on folded rows
-    /// when `folded` (`temporal` deeper than 1 only).
+    /// when `folded` (`temporal` deeper than 1 only; levels in pairs where
+    /// `TemporalSchedule.pairsFoldedLevels`, else as unfolded).
     public init(schedule: String, rows: Int, cols: Int, scalarBytes: Int, threads: Int,
                 depth: Int?, tileWidth: Int?, folded: Bool = false, machine: MachineDescription) {
         flops = Self.flopsPerUpdate
@@ -106,7 +109,7 @@ public struct StencilTraffic: Sendable, Codable, Equatable {
         // update of that level: first reads of the level below's fresh rows,
         // second reads of its two older rows, and the write-back of its own
         // rows (none for level D, which writes the grid).
-        let paired = folded && depth > 1
+        let paired = folded && depth > 1 && TemporalSchedule.pairsFoldedLevels(on: machine)
         var firstReads = 0.0, secondReads = 0.0, writeBacks = 0.0, level1 = 0.0
         for t in 1 ... depth {
             // In a pair (t odd, t < D: first; t even: second), or alone.

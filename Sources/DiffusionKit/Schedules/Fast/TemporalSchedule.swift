@@ -39,10 +39,11 @@ import Hardware
 ///
 /// Whole rows whose width folds into the machine's vectors are swept folded
 /// (`FoldedRows`, `FoldedKernel`): the grid is folded once before the first
-/// sweep and unfolded after the last, and levels advance two at a time
-/// (`FoldedPair`), the second from the first's rows still in registers. On
-/// the 2-core Zen 4 the seed's 640² × 500 took 17.7–18.7 ms folded against
-/// 21.6–21.7 unfolded (Double; Float 10.8–11.0 against 11.6–11.7).
+/// sweep and unfolded after the last. With 64-byte vectors levels advance
+/// two at a time (`FoldedPair`), the second from the first's rows still in
+/// registers (`pairsFoldedLevels`). On the 2-core Zen 4 the seed's 640² ×
+/// 500 took 17.7–18.7 ms folded against 21.6–21.7 unfolded (Double; Float
+/// 10.8–11.0 against 11.6–11.7).
 ///
 /// Depth (`TemporalPlan`, from `context.machine`'s caches): 8 steps per
 /// sweep when both grids fit the last-level cache (the grid's round trip
@@ -123,6 +124,20 @@ public struct TemporalSchedule: Schedule {
     /// and the level it reads is only one row further on (see above).
     public static let ringSlots = 4 + 2
 
+    /// Whether folded sweeps on `machine` advance their levels two at a time
+    /// (`FoldedPair`) rather than one (`FoldedStrip`): where the pair's 31
+    /// live vectors fit the registers, which this rule takes to be where
+    /// vectors are 64 bytes (AVX-512's 32 registers). With AVX2's 16 the pair
+    /// spills about 15 vectors per step of its loop (53 stack references in
+    /// `perf annotate`), and an AVX2 build on the Zen 4, planned for a Zen 3,
+    /// ran the seed's 640² × 500 in 23.7–24.4 ms with single folded levels
+    /// against 26.0–27.0 in pairs (256² Double: 4.3–4.4 against 4.8; RESULTS.md,
+    /// 2026-12-06). 16-byte vectors (NEON has 32 registers, SSE 16) were not
+    /// measured, and take single levels.
+    public static func pairsFoldedLevels(on machine: MachineDescription) -> Bool {
+        kernelVectorBytes(machine.vectorBytes) >= 64
+    }
+
     static func advance<Scalar: StencilScalar>(
         _ grid: inout Grid<Scalar>, steps: Int, problem: Problem, context: ExecutionContext,
         depth: Int?, tileWidth: Int?, folded: Bool?
@@ -180,7 +195,7 @@ public struct TemporalSchedule: Schedule {
                                 for tile in plan.tiles {
                                     Sweep(source: source, target: target, rows: rows, cols: cols,
                                           band: band, tile: tile, wholeRows: !plan.isTiled, folded: plan.folded,
-                                          depth: depth, ring: ring, ringStride: ringStride, edges: edges).run()
+                                          pairs: plan.pairsLevels, depth: depth, ring: ring, ringStride: ringStride, edges: edges).run()
                                 }
                             }
                             // The next sweep reads rows that other threads wrote.
@@ -223,8 +238,11 @@ public struct TemporalSchedule: Schedule {
         /// are the grid's (wrapping, under periodic).
         let wholeRows: Bool
         /// Whole rows, folded (`FoldedRows`): levels advance by
-        /// `FoldedKernel`, two at a time where both have four rows.
+        /// `FoldedKernel`.
         let folded: Bool
+        /// Folded levels advance two at a time where both have four rows
+        /// (`TemporalSchedule.pairsFoldedLevels`).
+        let pairs: Bool
         let depth: Int
         let ring: UnsafeMutablePointer<Scalar>
         let ringStride: Int
@@ -374,7 +392,7 @@ public struct TemporalSchedule: Schedule {
                         let (top, rows) = roundRows(t)
                         // Two levels in one pass where both have four rows
                         // (level t + 1's are one row behind).
-                        if t < depth && rows.count == 4 && roundRows(t + 1).rows == top - 1 ..< top + 3 {
+                        if pairs && t < depth && rows.count == 4 && roundRows(t + 1).rows == top - 1 ..< top + 3 {
                             foldedPair(level: t, top: top)
                             t += 2
                         } else {
@@ -480,6 +498,8 @@ struct TemporalPlan {
     /// Whether they could: whole rows, more than one step per sweep, and a
     /// width that folds into the machine's vectors.
     var foldable: Bool
+    /// Whether folded levels advance two at a time (`FoldedPair`).
+    var pairsLevels: Bool
 
     var isTiled: Bool { tiles.count > 1 }
 
@@ -565,10 +585,12 @@ struct TemporalPlan {
             let lanes = FoldedRows.lanes(vectorBytes: machine.vectorBytes, scalarBytes: scalarBytes)
             foldable = depth > 1 && FoldedRows.canFold(cols: cols, lanes: lanes)
             folded = foldable && (requestedFolding ?? Self.foldsByDefault(machine))
+            pairsLevels = folded && TemporalSchedule.pairsFoldedLevels(on: machine)
             return
         }
         foldable = false
         folded = false
+        pairsLevels = false
         // Inner tile edges on multiples of 16 cells (one vector of Float, two
         // of Double) where the tiles are wide enough. One allocation, as for
         // whole rows: the bench counts allocations per step from runs of k and
