@@ -198,6 +198,30 @@ struct PlannerTests {
         #expect(estimateRuns >= 2 + 3)
     }
 
+    @Test("measure: the final decides head to head — one lucky run in the rounds does not replace the estimate")
+    func measureFinalHeadToHead() throws {
+        let budget = Planner.Budget(seconds: 10, fractionOfRun: nil)
+        let candidates = Planner.candidates(for: .seed, steps: 500, context: zen3)
+        // The last candidate takes 1.2 ms a step, against the estimate's 1.0,
+        // but its first run came at a quiet moment: 0.5 ms. Its best of the
+        // rounds leads; in the final, run in turns with the estimate, it loses.
+        let lucky = candidates.last!
+        let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+        var luckyRuns = 0
+        let timer = CountingTimer { plan in
+            guard plan == lucky else { return 1e-3 * (1 + 0.05 * Double(index[plan]!)) }
+            luckyRuns += 1
+            return luckyRuns == 1 ? 0.5e-3 : 1.2e-3
+        }
+        let result = try Planner.measure(.seed, steps: 500, context: zen3, budget: budget, timer: timer)
+        #expect(result.plan.schedule == candidates[0].schedule && result.plan.parameters == candidates[0].parameters)
+        #expect(result.plan.reason.hasSuffix("it is the estimate (head to head)"), "\(result.plan.reason)")
+        #expect(luckyRuns >= 1 + 3, "the lucky candidate ran in the final")
+        // Its lucky run still shows among the trials: the listing is by best run.
+        #expect(result.trials.contains { $0.plan.parameters == lucky.parameters && abs($0.secondsPerStep - 0.5e-3) < 1e-12 })
+        #expect(result.spentSeconds <= budget.seconds)
+    }
+
     @Test("candidates: tiles narrower and wider than the cache budget's, at the estimate's threads and near its depth")
     func tileCandidates() {
         let zen3 = ExecutionContext(machine: TestMachines.zen3)

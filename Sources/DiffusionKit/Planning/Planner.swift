@@ -193,10 +193,16 @@ public enum Planner {
     /// slowed once is timed again in the next round. Rounds go on until one
     /// remains, at most `maximumRounds`; a run is started only while its
     /// expected cost (its last run's time, or the estimate's × the thread
-    /// shortfall) still fits what is left. Then a final: the fastest so far
-    /// and the estimate, in turns, `finalRuns` runs each. The choice is the
-    /// fastest per step by its best run; a candidate must beat the estimate
-    /// by `margin` to replace it, so that timing noise does not flip a plan.
+    /// shortfall) still fits what is left, less what the final needs. Then a
+    /// final: the fastest so far and the estimate, in turns, `finalRuns` runs
+    /// each. The final decides between them by the best of its own runs,
+    /// which met the same moments of the machine's load: a contender's best
+    /// from the rounds may come from a quiet moment the estimate never met
+    /// (on the shared 2-core machine a noisy `diffuse tune` once chose a plan
+    /// that then ran 1.5× slower than the estimate). A candidate must beat
+    /// the estimate by `margin` to replace it, so that timing noise does not
+    /// flip a plan. Where the budget left no final, the bests of the rounds
+    /// decide.
     public static func measure(
         _ problem: Problem, steps: Int, context: ExecutionContext, budget: Budget,
         timer: some PlanTimer, maximumRounds: Int = 6, maximumRepeats: Int = 5, finalRuns: Int = 3,
@@ -237,15 +243,17 @@ public enum Planner {
                              expectedPerStep: estimatePerStep * slowdown)
         }
         /// Runs contender `index` once if its expected cost fits what is
-        /// left of the budget; false when it does not.
-        func runContender(_ index: Int) throws -> Bool {
+        /// left of `limit` seconds; its time per step, or nil when it does not fit.
+        func runContender(_ index: Int, within limit: Double) throws -> Double? {
             let contender = contenders[index]
-            guard spent + contender.expectedPerStep * Double(contender.steps) <= allowed else { return false }
+            guard spent + contender.expectedPerStep * Double(contender.steps) <= limit else { return nil }
             let perStep = try time(contender.plan, contender.steps) / Double(contender.steps)
             contenders[index].best = min(contender.best, perStep)
             contenders[index].expectedPerStep = perStep
-            return true
+            return perStep
         }
+        // The final's shares of the budget, kept from the rounds.
+        let finalReserve = Double(2 * finalRuns) * share
         /// The timed contender with the best run so far.
         func leader() -> Int? {
             contenders.indices.filter { contenders[$0].best.isFinite }.min { contenders[$0].best < contenders[$1].best }
@@ -256,7 +264,7 @@ public enum Planner {
             var timed: [Int] = []
             for index in survivors {
                 for _ in 0 ..< repeats {
-                    guard try runContender(index) else { break }
+                    guard try runContender(index, within: allowed - finalReserve) != nil else { break }
                     if timed.last != index { timed.append(index) }
                 }
             }
@@ -269,10 +277,16 @@ public enum Planner {
         // The final, head to head: the leader against the estimate, in
         // turns, `finalRuns` each while the budget lasts. Leaving the rule of
         // thumb should rest on more than the rounds' few runs of each.
+        var final: (leader: Int, leaderBest: Double, estimateBest: Double)?
         if let leader = leader(), leader != 0, contenders[0].best.isFinite {
+            var estimateBest = Double.infinity, leaderBest = Double.infinity
             for _ in 0 ..< finalRuns {
-                for index in [0, leader] { _ = try runContender(index) }
+                guard let estimateRun = try runContender(0, within: allowed),
+                      let leaderRun = try runContender(leader, within: allowed) else { break }
+                estimateBest = min(estimateBest, estimateRun)
+                leaderBest = min(leaderBest, leaderRun)
             }
+            if leaderBest.isFinite { final = (leader, leaderBest, estimateBest) }
         }
 
         var trials: [Trial] = []
@@ -294,13 +308,23 @@ public enum Planner {
         let fastest = contenders[fastestIndex]
         let estimateBest = contenders[0].best.isFinite ? contenders[0].best : nil
         var chosen = fastest
-        if let estimateBest, fastest.best > estimateBest * (1 - margin) { chosen = contenders[0] }
+        var comparison = estimateBest.map { (chosen: fastest.best, estimate: $0, headToHead: false) }
+        if let final {
+            chosen = contenders[final.leaderBest <= final.estimateBest * (1 - margin) ? final.leader : 0]
+            comparison = (chosen.plan == estimate ? final.estimateBest : final.leaderBest, final.estimateBest, true)
+        } else if let estimateBest, fastest.best > estimateBest * (1 - margin) {
+            chosen = contenders[0]
+            comparison = (estimateBest, estimateBest, false)
+        }
         var plan = chosen.plan
         plan.source = .measured
         plan.reason = "measured: fastest of \(trials.count) candidates"
             + (untimed > 0 ? " (\(untimed) left untimed by the budget)" : "")
-            + ", \(describeSeconds(chosen.best)) per step"
-            + (estimateBest.map { chosen.plan == estimate ? "; it is the estimate" : " against the estimate's \(describeSeconds($0))" } ?? "")
+            + (comparison.map { figures in
+                ", \(describeSeconds(figures.chosen)) per step"
+                    + (chosen.plan == estimate ? "; it is the estimate" : " against the estimate's \(describeSeconds(figures.estimate))")
+                    + (figures.headToHead ? " (head to head)" : "")
+            } ?? ", \(describeSeconds(chosen.best)) per step")
         return Measurement(plan: plan, trials: trials, runs: runs, spentSeconds: spent, budgetSeconds: allowed, untimed: untimed)
     }
 }
