@@ -10,10 +10,11 @@ struct TuneCommand: ParsableCommand {
         abstract: "Measure the fastest plan for workloads and store it as wisdom for auto.",
         discussion: """
             For each size, times candidate plans (simd; parallel on all cores and on half; temporal at depths \
-            2 to 32 with the tiles the L2 allows, and tiles narrower and wider than that) on the real shape, \
-            precision and boundary, within --budget seconds: in rounds that keep the faster half, then the \
-            leader against the rule-of-thumb estimate in turns, so that one disturbed run on a busy machine \
-            does not decide. It stores the fastest in the wisdom file, keyed by this machine's fingerprint (CPU, vector \
+            2 to 32 with the tiles the L2 allows, and tiles narrower and wider than that; whole rows folded \
+            and not) on the real shape, precision and boundary, within --budget seconds: in rounds that keep \
+            the faster half, then a final of the leader against the rule-of-thumb estimate in turns, decided \
+            on the final's own runs, so that one disturbed or lucky run on a busy machine does not decide. \
+            It stores the fastest in the wisdom file, keyed by this machine's fingerprint (CPU, vector \
             width, caches, cores, build) and the workload's class (size within a factor 2^(1/4), precision, \
             boundary kind). `diffuse run` and `diffuse bench --variants auto` then use it (--plan auto, the \
             default). The file is updated atomically under a lock: concurrent tunes keep each other's entries.
