@@ -169,6 +169,22 @@ struct PlannerTests {
         #expect(kept.plan.schedule == "temporal" && kept.plan.source == .measured)
     }
 
+    /// A timer under which candidate i takes (1 + 0.05·i) ms a step, except
+    /// `odd`: `first` seconds a step on its first run, `then` afterwards;
+    /// with a count of `odd`'s runs.
+    static func oddFirstRun(of odd: Plan, among candidates: [Plan], first: Double, then: Double)
+        -> (CountingTimer, () -> Int) {
+        let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
+        final class Count { var runs = 0 }
+        let count = Count()
+        let timer = CountingTimer { plan in
+            guard plan == odd else { return 1e-3 * (1 + 0.05 * Double(index[plan]!)) }
+            count.runs += 1
+            return count.runs == 1 ? first : then
+        }
+        return (timer, { count.runs })
+    }
+
     @Test("measure: successive halving — the slow half is timed once, close contenders again, a disturbed run does not decide")
     func measureHalves() throws {
         let budget = Planner.Budget(seconds: 10, fractionOfRun: nil)
@@ -178,19 +194,13 @@ struct PlannerTests {
         // takes 0.5 ms — but its first run is slowed to 1.2 ms, as a burst
         // of load on a shared machine would.
         let target = candidates.last!
-        let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
-        var targetRuns = 0
-        let timer = CountingTimer { plan in
-            guard plan == target else { return 1e-3 * (1 + 0.05 * Double(index[plan]!)) }
-            targetRuns += 1
-            return targetRuns == 1 ? 1.2e-3 : 0.5e-3
-        }
+        let (timer, targetRuns) = Self.oddFirstRun(of: target, among: candidates, first: 1.2e-3, then: 0.5e-3)
         let result = try Planner.measure(.seed, steps: 500, context: zen3, budget: budget, timer: timer)
         #expect(result.plan.schedule == target.schedule && result.plan.parameters == target.parameters)
         let runs = Dictionary(grouping: timer.calls, by: \.plan).mapValues(\.count)
         // The slowest candidate ran once; the chosen one at least three times.
         #expect(runs[candidates[candidates.count - 2]] == 1)
-        #expect(targetRuns >= 3)
+        #expect(targetRuns() >= 3)
         // About two runs per candidate in all, as two repeats each would
         // cost, and the final: three runs each of the leader and the estimate.
         #expect(timer.calls.count <= 2 + 2 * candidates.count + 6)
@@ -206,17 +216,11 @@ struct PlannerTests {
         // but its first run came at a quiet moment: 0.5 ms. Its best of the
         // rounds leads; in the final, run in turns with the estimate, it loses.
         let lucky = candidates.last!
-        let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, $0) })
-        var luckyRuns = 0
-        let timer = CountingTimer { plan in
-            guard plan == lucky else { return 1e-3 * (1 + 0.05 * Double(index[plan]!)) }
-            luckyRuns += 1
-            return luckyRuns == 1 ? 0.5e-3 : 1.2e-3
-        }
+        let (timer, luckyRuns) = Self.oddFirstRun(of: lucky, among: candidates, first: 0.5e-3, then: 1.2e-3)
         let result = try Planner.measure(.seed, steps: 500, context: zen3, budget: budget, timer: timer)
         #expect(result.plan.schedule == candidates[0].schedule && result.plan.parameters == candidates[0].parameters)
         #expect(result.plan.reason.hasSuffix("it is the estimate (head to head)"), "\(result.plan.reason)")
-        #expect(luckyRuns >= 1 + 3, "the lucky candidate ran in the final")
+        #expect(luckyRuns() >= 1 + 3, "the lucky candidate ran in the final")
         // Its lucky run still shows among the trials: the listing is by best run.
         #expect(result.trials.contains { $0.plan.parameters == lucky.parameters && abs($0.secondsPerStep - 0.5e-3) < 1e-12 })
         #expect(result.spentSeconds <= budget.seconds)
