@@ -33,9 +33,9 @@
 /// Registers: level t − 1's west and centre vectors (8), its east (4), the
 /// north and south rows (2), level t at q − 2, q − 1, q (11), row i − 1's
 /// three and row i − 2's one, r and −4: 31 of AVX-512's 32 (and of NEON's
-/// 32). On AVX2's 16 it spills, to L1, which costs less than the L2 traffic
-/// it saves: `TemporalPlan.foldsByDefault` folds by rule on 32- and 64-byte
-/// vectors, and leaves 16-byte ones to the measuring planner.
+/// 32). On AVX2's 16 it spills (53 stack references in its loop), and the
+/// single-level strip, with about 16 live vectors, was faster there:
+/// `TemporalSchedule.pairsFoldedLevels` pairs levels only on 64-byte vectors.
 
 /// Up to four adjacent folded rows to advance by one step: `StencilStrip`
 /// for whole folded rows.

@@ -507,11 +507,12 @@ struct TemporalPlan {
     /// on machines with 32-byte vectors or wider (AVX2, AVX-512), where the
     /// folded kernels were measured faster. On the 2-core Zen 4 the seed's
     /// 640² × 500 (depth 8) took 17–18 ms folded against 21–22 (RESULTS.md,
-    /// 2026-12-05, evening): the two-level kernel's 31 live vectors fit the
-    /// 32 registers. With AVX2's 16 registers it spills, but the spills stay
-    /// in L1 while what it saves is L2 traffic: an AVX2 build on the same
-    /// machine, planned for a Zen 3's 512 KiB L2, ran 4–8 % faster folded
-    /// (640² and 256² Double, 1000 × 3000 Float; RESULTS.md, 2026-12-06).
+    /// 2026-12-05, evening), levels in pairs. On an AVX2 build on the same
+    /// machine, planned for a Zen 3's 512 KiB L2, folded rows were 4–8 %
+    /// faster even in pairs, which spill there (640² and 256² Double,
+    /// 1000 × 3000 Float), and with one level at a time
+    /// (`TemporalSchedule.pairsFoldedLevels`) the seed's workload took
+    /// 24.0–24.7 ms against 27.9–29.2 unfolded (RESULTS.md, 2026-12-06).
     /// On 16-byte vectors (NEON, SSE) nothing was measured, so only the
     /// measuring planner folds there (`Planner.candidates`).
     static func foldsByDefault(_ machine: MachineDescription) -> Bool {
