@@ -1,3 +1,4 @@
+import DiffuseTestSupport
 import Foundation
 import Subprocess
 #if canImport(System)
@@ -28,6 +29,16 @@ struct DiffuseProcess {
 
     /// The cache folder of every run, this test process's own.
     static let cacheHome = NSTemporaryDirectory() + "diffuse-cli-tests-cache-\(getpid())"
+
+    /// `--machine FILE` of `TestMachines.zen4`, written once per test
+    /// process: for the runs whose plans (threads, depth, tiles, auto's
+    /// choice) a test's expectations depend on, so that they never depend
+    /// on the host's CPU facts.
+    static let machineArguments: [String] = {
+        let path = cacheHome + "-machine.json"
+        FileManager.default.createFile(atPath: path, contents: try? JSONEncoder().encode(TestMachines.zen4))
+        return ["--machine", path]
+    }()
 
     /// The most either stream may hold; far beyond what any test prints.
     static let outputLimit = 64 << 20

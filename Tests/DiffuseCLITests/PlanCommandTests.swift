@@ -4,14 +4,6 @@ import Testing
 
 @Suite("--plan, --wisdom and diffuse tune")
 struct PlanCommandTests {
-    /// Plans are made for this explicit machine (`--machine`), not the host's
-    /// CPU facts: a file of `TestMachines.zen4`, written once per test.
-    private func machine(in folder: TemporaryFolder) throws -> [String] {
-        let file = folder.file("machine.json")
-        try JSONEncoder().encode(TestMachines.zen4).write(to: URL(fileURLWithPath: file))
-        return ["--machine", file]
-    }
-
     private func json(_ text: String) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
     }
@@ -19,7 +11,7 @@ struct PlanCommandTests {
     @Test("run says what auto chose and why, in text and in JSON")
     func runReportsPlan() async throws {
         let folder = try TemporaryFolder()
-        let m = try machine(in: folder)
+        let m = DiffuseProcess.machineArguments
         let wisdom = folder.file("wisdom.json")
         let text = try await DiffuseProcess.run(["run", "--size", "64", "--iterations", "5", "--plan", "estimate", "--wisdom", wisdom] + m)
         #expect(text.status == 0, "\(text.standardError)")
@@ -36,7 +28,7 @@ struct PlanCommandTests {
     @Test("a corrupt wisdom file only warns, on one line, and the run goes on")
     func corruptWisdom() async throws {
         let folder = try TemporaryFolder()
-        let m = try machine(in: folder)
+        let m = DiffuseProcess.machineArguments
         let wisdom = folder.file("wisdom.json")
         try "{\"format\": \"diffuse-wisdom\", \"entr".write(toFile: wisdom, atomically: false, encoding: .utf8)
         let result = try await DiffuseProcess.run(["run", "--size", "64", "--iterations", "5", "--wisdom", wisdom] + m)
@@ -49,7 +41,7 @@ struct PlanCommandTests {
     @Test("tune fills the wisdom that run --plan wisdom then follows; without it --plan wisdom is an error")
     func tuneThenRun() async throws {
         let folder = try TemporaryFolder()
-        let m = try machine(in: folder)
+        let m = DiffuseProcess.machineArguments
         let wisdom = folder.file("sub/wisdom.json")
         let missing = try await DiffuseProcess.run(["run", "--size", "48", "--iterations", "4", "--plan", "wisdom", "--wisdom", wisdom] + m)
         #expect(missing.status != 0)
@@ -67,7 +59,7 @@ struct PlanCommandTests {
     @Test("bench --variants auto puts auto's plan in its JSON result")
     func benchPlan() async throws {
         let folder = try TemporaryFolder()
-        let m = try machine(in: folder)
+        let m = DiffuseProcess.machineArguments
         let result = try await DiffuseProcess.run(["bench", "--variants", "auto,simd", "--size", "32", "--iterations", "3",
                                              "--budget", "0", "--min-runs", "1", "--no-roofline", "--format", "json", "--plan", "estimate"] + m)
         #expect(result.status == 0, "\(result.standardError)")

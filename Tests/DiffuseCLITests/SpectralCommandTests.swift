@@ -40,7 +40,8 @@ struct SpectralCommandTests {
         #expect(result.standardOutput.contains("\"unsupported\""))
         #expect(result.standardOutput.contains("FFTW 3 is not installed"))
         #expect(result.standardOutput.contains("\"verified\""))
-        let run = try await DiffuseProcess.run(["run", "--size", "16", "--iterations", "100000", "--json"], environment: withoutFFTW)
+        let run = try await DiffuseProcess.run(["run", "--size", "16", "--iterations", "100000", "--json"] + DiffuseProcess.machineArguments,
+                                               environment: withoutFFTW)
         #expect(run.status == 0)
         let object = try jsonObject(run.standardOutput)
         #expect(object["schedule"] as? String == "simd")
@@ -59,12 +60,12 @@ struct SpectralCommandTests {
 
     @Test("with FFTW: auto picks spectral for a million steps and says why, in text and JSON", .enabled(if: fftwAvailable))
     func autoSaysWhy() async throws {
-        let json = try await DiffuseProcess.run(["run", "--size", "48", "--iterations", "1000000", "--json"])
+        let json = try await DiffuseProcess.run(["run", "--size", "48", "--iterations", "1000000", "--json"] + DiffuseProcess.machineArguments)
         #expect(json.status == 0, "\(json.standardError)")
         let object = try jsonObject(json.standardOutput)
         #expect(object["variant"] as? String == "auto" && object["schedule"] as? String == "spectral")
         #expect((object["choice"] as? String)?.hasPrefix("spectral: two transforms ≈ ") == true)
-        let text = try await DiffuseProcess.run(["run", "--size", "48", "--iterations", "1000000"])
+        let text = try await DiffuseProcess.run(["run", "--size", "48", "--iterations", "1000000"] + DiffuseProcess.machineArguments)
         #expect(text.standardOutput.contains("steps       1000000 with auto → spectral"))
         #expect(text.standardOutput.contains("choice      spectral: two transforms ≈ "))
     }

@@ -375,7 +375,9 @@ struct SurvivalCommandTests {
         // The run's own VmHWM (its JSON's peak_memory_bytes): a child's
         // ru_maxrss would include the test runner's size at the fork.
         func peakBytes(side: Int) async throws -> Int {
-            let result = try await DiffuseProcess.run(["run", "--size", String(side), "--variant", variant, "--iterations", "1", "--threads", "2", "--json"])
+            // Planned for an explicit machine: temporal's rings and tiles follow its caches.
+            let result = try await DiffuseProcess.run(["run", "--size", String(side), "--variant", variant, "--iterations", "1",
+                                                       "--threads", "2", "--json"] + DiffuseProcess.machineArguments)
             let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any]
             return try #require(object?["peak_memory_bytes"] as? Int)
         }
