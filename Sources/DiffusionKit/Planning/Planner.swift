@@ -308,23 +308,22 @@ public enum Planner {
         let fastest = contenders[fastestIndex]
         let estimateBest = contenders[0].best.isFinite ? contenders[0].best : nil
         var chosen = fastest
-        var comparison = estimateBest.map { (chosen: fastest.best, estimate: $0, headToHead: false) }
+        // The figures the choice rests on: the final's bests where it ran.
+        let figures: (chosen: Double, estimate: Double)?
         if let final {
             chosen = contenders[final.leaderBest <= final.estimateBest * (1 - margin) ? final.leader : 0]
-            comparison = (chosen.plan == estimate ? final.estimateBest : final.leaderBest, final.estimateBest, true)
-        } else if let estimateBest, fastest.best > estimateBest * (1 - margin) {
-            chosen = contenders[0]
-            comparison = (estimateBest, estimateBest, false)
+            figures = (chosen.plan == estimate ? final.estimateBest : final.leaderBest, final.estimateBest)
+        } else {
+            if let estimateBest, fastest.best > estimateBest * (1 - margin) { chosen = contenders[0] }
+            figures = estimateBest.map { (chosen.best, $0) }
         }
         var plan = chosen.plan
         plan.source = .measured
         plan.reason = "measured: fastest of \(trials.count) candidates"
             + (untimed > 0 ? " (\(untimed) left untimed by the budget)" : "")
-            + (comparison.map { figures in
-                ", \(describeSeconds(figures.chosen)) per step"
-                    + (chosen.plan == estimate ? "; it is the estimate" : " against the estimate's \(describeSeconds(figures.estimate))")
-                    + (figures.headToHead ? " (head to head)" : "")
-            } ?? ", \(describeSeconds(chosen.best)) per step")
+            + ", \(describeSeconds(figures?.chosen ?? chosen.best)) per step"
+            + (figures.map { chosen.plan == estimate ? "; it is the estimate" : " against the estimate's \(describeSeconds($0.estimate))" } ?? "")
+            + (final != nil ? " (head to head)" : "")
         return Measurement(plan: plan, trials: trials, runs: runs, spentSeconds: spent, budgetSeconds: allowed, untimed: untimed)
     }
 }
